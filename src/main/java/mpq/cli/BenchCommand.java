@@ -1,0 +1,137 @@
+package mpq.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import mpq.base.BadInputException;
+import mpq.eval.InferenceEngine;
+import mpq.eval.MpqEngine;
+import mpq.eval.OrtEngine;
+import mpq.graph.ValueInfo;
+import mpq.onnx.OnnxModel;
+import mpq.tensor.Tensor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "bench", sortOptions = false,
+        description = {"FP32 inference throughput of mpq and of ONNX Runtime on the same model, batch and threads.",
+                "The engines run interleaved (mpq, ort, mpq, ort, ...) after a warm-up; each run repeats the batch "
+                        + "for about --seconds; the result is the median images/s per engine and their ratio.", ""})
+final class BenchCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "MODEL", description = "The ONNX model (one input).")
+    Path model;
+
+    @Option(names = "--batch", paramLabel = "B", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    int batch = 128;
+
+    @Option(names = "--runs", paramLabel = "R", description = "Timed runs per engine, at least 5 (default: ${DEFAULT-VALUE}).")
+    int runs = 7;
+
+    @Option(names = "--seconds", paramLabel = "S", description = "Approximate length of one run (default: ${DEFAULT-VALUE}).")
+    double seconds = 1.0;
+
+    @Option(names = "--seed", paramLabel = "S", description = "Seed of the random input (default: ${DEFAULT-VALUE}).")
+    long seed = 1;
+
+    @Mixin
+    CommonOptions common;
+
+    @Override
+    public Integer call() {
+        if (runs < 5) {
+            throw new BadInputException("--runs must be at least 5 (a median of fewer runs is not worth quoting), got " + runs);
+        }
+        if (batch < 1) {
+            throw new BadInputException("--batch must be at least 1, got " + batch);
+        }
+        OnnxModel m = OnnxModel.load(model);
+        ValueInfo in = ModelInput.single(m.graph(), model.toString());
+        int[] shape = in.dims();
+        if (shape.length == 0) {
+            throw new BadInputException(model + ": input '" + in.name() + "' has no declared shape to benchmark with");
+        }
+        shape[0] = batch;
+        for (int i = 1; i < shape.length; i++) {
+            if (shape[i] < 0) {
+                throw new BadInputException(model + ": input '" + in.name() + "' has unknown dimension " + i);
+            }
+        }
+        Tensor x = randomInput(shape, seed);
+        List<Double> mpqRuns = new ArrayList<>(), ortRuns = new ArrayList<>();
+        try (InferenceEngine mpqE = new MpqEngine(m.graph(), common.threads());
+             InferenceEngine ortE = new OrtEngine(model, common.threads())) {
+            int mpqIters = calibrate(mpqE, x), ortIters = calibrate(ortE, x);
+            ConsoleProgress progress = new ConsoleProgress();
+            progress.start("bench", 2L * runs);
+            for (int r = 0; r < runs; r++) {
+                mpqRuns.add(timed(mpqE, x, mpqIters));
+                progress.advance(1);
+                ortRuns.add(timed(ortE, x, ortIters));
+                progress.advance(1);
+            }
+            progress.close();
+        }
+        double mpqMedian = median(mpqRuns), ortMedian = median(ortRuns);
+        double ratio = mpqMedian / ortMedian;
+        if (common.json) {
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("model", model.toString());
+            j.put("batch", batch);
+            j.put("threads", common.threads());
+            j.put("runs", runs);
+            j.put("mpq_images_per_s", mpqMedian);
+            j.put("ort_images_per_s", ortMedian);
+            j.put("ratio", ratio);
+            j.put("mpq_runs_images_per_s", mpqRuns);
+            j.put("ort_runs_images_per_s", ortRuns);
+            Output.json(j);
+        } else {
+            Output.human().printf("%s, batch %d, %d threads, median of %d interleaved runs%n",
+                    model.getFileName(), batch, common.threads(), runs);
+            Output.human().printf("mpq %.1f images/s   ort %.1f images/s   ratio mpq/ort %.2f%n", mpqMedian, ortMedian, ratio);
+        }
+        return 0;
+    }
+
+    private static Tensor randomInput(int[] shape, long seed) {
+        Tensor t = Tensor.zeros(shape);
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[] d = t.data();
+        for (int i = 0; i < t.size(); i++) {
+            d[i] = (float) (rnd.nextDouble() * 2 - 1);
+        }
+        return t;
+    }
+
+    /** Warms the engine up and picks how many batches make one run of about --seconds. */
+    private int calibrate(InferenceEngine e, Tensor x) {
+        long t0 = System.nanoTime();
+        int n = 0;
+        while (n < 3 || System.nanoTime() - t0 < 1e9 * Math.max(0.5, seconds)) {
+            e.run(x);
+            n++;
+        }
+        double per = (System.nanoTime() - t0) / 1e9 / n;
+        return (int) Math.max(1, Math.round(seconds / per));
+    }
+
+    private double timed(InferenceEngine e, Tensor x, int iters) {
+        long t0 = System.nanoTime();
+        for (int i = 0; i < iters; i++) {
+            e.run(x);
+        }
+        return (double) iters * batch / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    private static double median(List<Double> v) {
+        double[] s = v.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+}

@@ -1,0 +1,85 @@
+package mpq.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import mpq.data.Dataset;
+import mpq.data.Datasets;
+import mpq.eval.EvalResult;
+import mpq.eval.Evaluator;
+import mpq.eval.InferenceEngine;
+import mpq.eval.MpqEngine;
+import mpq.eval.OrtEngine;
+import mpq.graph.ValueInfo;
+import mpq.onnx.OnnxModel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "eval", sortOptions = false,
+        description = {"Accuracy of a model on a labelled dataset: top-1, top-5, mean cross-entropy and images/s.",
+                "",
+                "Example (CIFAR-10, the shared models' preprocessing):",
+                "  mpq eval resnet20_cifar10.onnx --data test_batch.bin --scale 255 \\",
+                "      --mean 0.485,0.456,0.406 --std 0.229,0.224,0.225", ""})
+final class EvalCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "MODEL", description = "The ONNX model.")
+    Path model;
+
+    @Option(names = "--data", required = true, paramLabel = "D", description = "Labelled data: a CIFAR-10 .bin file, "
+            + "an IDX file (labels from its sibling), an image folder with one sub-folder per class, or a .npy array.")
+    Path data;
+
+    @Option(names = "--engine", paramLabel = "E", description = "mpq (default) or ort: run the same evaluation in "
+            + "ONNX Runtime as a reference.")
+    String engine = "mpq";
+
+    @Mixin
+    DataOptions dataOptions;
+
+    @Mixin
+    CommonOptions common;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!engine.equals("mpq") && !engine.equals("ort")) {
+            throw new mpq.base.BadInputException("--engine must be mpq or ort, got '" + engine + "'");
+        }
+        var pre = dataOptions.preprocess();
+        OnnxModel m = OnnxModel.load(model);
+        ValueInfo in = ModelInput.single(m.graph(), model.toString());
+        EvalResult r;
+        try (Dataset d = Datasets.open(data, dataOptions.format, ModelInput.itemShape(in))) {
+            ModelInput.checkFits(d, in, model.toString());
+            pre.check(d.itemShape().length > 0 ? d.itemShape()[0] : 1, d.name());
+            try (InferenceEngine e = engine.equals("ort") ? new OrtEngine(model, common.threads())
+                    : new MpqEngine(m.graph(), common.threads())) {
+                r = Evaluator.evaluate(e, d, pre, dataOptions.batch(), dataOptions.limit(), new ConsoleProgress());
+            }
+        }
+        if (common.json) {
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("model", model.toString());
+            j.put("data", data.toString());
+            j.put("engine", r.engine());
+            j.put("count", r.count());
+            j.put("top1", r.top1());
+            j.put("top1_correct", r.top1Correct());
+            j.put("top5", r.top5());
+            j.put("top5_correct", r.top5Correct());
+            j.put("mean_cross_entropy", r.meanCrossEntropy());
+            j.put("images_per_s", r.imagesPerSecond());
+            j.put("seconds", r.seconds());
+            j.put("batch", dataOptions.batch());
+            j.put("threads", common.threads());
+            Output.json(j);
+        } else {
+            Output.human().printf("%s on %s (%s, %d images)%n", model.getFileName(), data.getFileName(), r.engine(), r.count());
+            Output.human().printf("top-1 %.2f%% (%d/%d)   top-5 %.2f%%   cross-entropy %.4f   %.0f images/s%n",
+                    100 * r.top1(), r.top1Correct(), r.count(), 100 * r.top5(), r.meanCrossEntropy(), r.imagesPerSecond());
+        }
+        return 0;
+    }
+}

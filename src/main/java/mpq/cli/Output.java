@@ -1,0 +1,72 @@
+package mpq.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Human output (stderr) and the one JSON object (stdout) that each command prints with --json. */
+final class Output {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private Output() {}
+
+    static PrintStream human() {
+        return System.err;
+    }
+
+    static void json(Object value) {
+        try {
+            System.out.println(JSON.writeValueAsString(value));
+            System.out.flush();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A plain text table: columns padded to their widest cell; numeric-looking cells right-aligned. */
+    static final class Table {
+        private final List<String[]> rows = new ArrayList<>();
+
+        Table(String... header) {
+            rows.add(header);
+        }
+
+        void add(Object... cells) {
+            String[] r = new String[cells.length];
+            for (int i = 0; i < cells.length; i++) {
+                r[i] = String.valueOf(cells[i]);
+            }
+            rows.add(r);
+        }
+
+        void print(PrintStream out) {
+            int cols = rows.getFirst().length;
+            int[] w = new int[cols];
+            for (String[] r : rows) {
+                for (int i = 0; i < cols; i++) {
+                    w[i] = Math.max(w[i], r[i].length());
+                }
+            }
+            for (int ri = 0; ri < rows.size(); ri++) {
+                String[] r = rows.get(ri);
+                StringBuilder sb = new StringBuilder();
+                for (int i = 0; i < cols; i++) {
+                    boolean right = ri > 0 && r[i].matches("[-+0-9.,%x]+");
+                    String pad = " ".repeat(w[i] - r[i].length());
+                    sb.append(right ? pad + r[i] : r[i] + pad).append(i + 1 < cols ? "  " : "");
+                }
+                out.println(sb.toString().stripTrailing());
+                if (ri == 0) {
+                    int total = 0;
+                    for (int x : w) {
+                        total += x + 2;
+                    }
+                    out.println("-".repeat(Math.max(0, total - 2)));
+                }
+            }
+        }
+    }
+}

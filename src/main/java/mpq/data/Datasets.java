@@ -1,0 +1,57 @@
+package mpq.data;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import mpq.base.BadInputException;
+
+/** Opens a dataset by format name or, when none is given, by what the path looks like. */
+public final class Datasets {
+    private Datasets() {}
+
+    public static final String FORMATS = "cifar10, idx, images, npy";
+
+    /**
+     * @param format cifar10, idx, images, npy, or null to guess from the path
+     * @param itemShape the model's input shape without the batch axis (used to size images from folders)
+     */
+    public static Dataset open(Path path, String format, int[] itemShape) {
+        if (!Files.exists(path)) {
+            throw new BadInputException(path + ": no such file or folder");
+        }
+        String f = format != null ? format.toLowerCase(Locale.ROOT) : guess(path);
+        if (Files.isDirectory(path) != f.equals("images")) {
+            throw new BadInputException(path + ": " + (Files.isDirectory(path) ? "is a folder, which only --format images reads"
+                    : "is a file, but --format images expects a folder"));
+        }
+        return switch (f) {
+            case "cifar10", "cifar" -> new CifarDataset(path);
+            case "idx" -> new IdxDataset(path);
+            case "npy" -> new NpyDataset(path);
+            case "images" -> {
+                if (itemShape.length != 3) {
+                    throw new BadInputException(path + ": image folders need a model input of shape [N, C, H, W]");
+                }
+                yield new ImageFolderDataset(path, itemShape[0], itemShape[1], itemShape[2]);
+            }
+            default -> throw new BadInputException("unknown data format '" + format + "'; known: " + FORMATS);
+        };
+    }
+
+    private static String guess(Path path) {
+        if (Files.isDirectory(path)) {
+            return "images";
+        }
+        String n = path.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (n.endsWith(".bin")) {
+            return "cifar10";
+        }
+        if (n.endsWith(".npy")) {
+            return "npy";
+        }
+        if (n.contains("idx") || n.endsWith("-ubyte") || n.endsWith("-ubyte.gz")) {
+            return "idx";
+        }
+        throw new BadInputException(path + ": cannot tell the data format from the name; pass --format (" + FORMATS + ")");
+    }
+}

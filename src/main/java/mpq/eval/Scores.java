@@ -1,0 +1,49 @@
+package mpq.eval;
+
+import mpq.base.BadInputException;
+import mpq.tensor.Tensor;
+
+/** Top-1 / top-5 hits and summed cross-entropy of a batch of logits [n, classes] against labels. */
+record Scores(int top1, int top5, double crossEntropySum) {
+
+    static Scores of(Tensor logits, int[] labels, String dataName) {
+        if (logits.rank() != 2) {
+            throw new BadInputException("the model output has shape " + java.util.Arrays.toString(logits.shape())
+                    + "; accuracy needs logits of shape [batch, classes]");
+        }
+        int n = logits.dim(0), k = logits.dim(1);
+        float[] z = logits.data();
+        int top1 = 0, top5 = 0;
+        double ce = 0;
+        for (int i = 0; i < n; i++) {
+            int label = labels[i];
+            if (label < 0 || label >= k) {
+                throw new BadInputException(dataName + ": label " + label + " is outside the model's " + k + " classes");
+            }
+            int base = i * k;
+            float target = z[base + label];
+            int above = 0;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < k; j++) {
+                float v = z[base + j];
+                max = Math.max(max, v);
+                // Rank of the true class; ties go to the lower index, as argmax does.
+                if (v > target || (v == target && j < label)) {
+                    above++;
+                }
+            }
+            if (above == 0) {
+                top1++;
+            }
+            if (above < 5) {
+                top5++;
+            }
+            double sum = 0;
+            for (int j = 0; j < k; j++) {
+                sum += Math.exp(z[base + j] - max);
+            }
+            ce += Math.log(sum) + max - target;
+        }
+        return new Scores(top1, top5, ce);
+    }
+}

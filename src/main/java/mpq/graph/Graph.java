@@ -1,0 +1,152 @@
+package mpq.graph;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import mpq.base.BadInputException;
+import mpq.tensor.Tensor;
+
+/**
+ * A computation graph: nodes in topological order, the run-time inputs, the outputs, and the constant
+ * initializers (weights). Immutable; passes build a new graph.
+ */
+public final class Graph {
+    private final String name;
+    private final List<Node> nodes;
+    private final List<ValueInfo> inputs;
+    private final List<ValueInfo> outputs;
+    private final Map<String, Attributes.Constant> initializers;
+    private final int opset;
+
+    public Graph(String name, List<Node> nodes, List<ValueInfo> inputs, List<ValueInfo> outputs,
+                 Map<String, Attributes.Constant> initializers, int opset) {
+        this.name = name;
+        this.initializers = Collections.unmodifiableMap(new LinkedHashMap<>(initializers));
+        this.inputs = List.copyOf(inputs);
+        this.outputs = List.copyOf(outputs);
+        this.opset = opset;
+        this.nodes = List.copyOf(topologicalOrder(nodes, available(inputs, initializers.keySet())));
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Nodes in an order where every value is produced before it is used. */
+    public List<Node> nodes() {
+        return nodes;
+    }
+
+    /** Run-time inputs (graph inputs that are not initializers). */
+    public List<ValueInfo> inputs() {
+        return inputs;
+    }
+
+    public List<ValueInfo> outputs() {
+        return outputs;
+    }
+
+    public Map<String, Attributes.Constant> initializers() {
+        return initializers;
+    }
+
+    public Tensor weight(String valueName) {
+        Attributes.Constant c = initializers.get(valueName);
+        return c == null ? null : c.tensor();
+    }
+
+    /** Version of the default ("ai.onnx") operator set the graph was written for. */
+    public int opset() {
+        return opset;
+    }
+
+    /** For each value name, the nodes that read it. */
+    public Map<String, List<Node>> consumers() {
+        Map<String, List<Node>> m = new HashMap<>();
+        for (Node n : nodes) {
+            for (String in : n.inputs()) {
+                if (!in.isEmpty()) {
+                    m.computeIfAbsent(in, k -> new ArrayList<>()).add(n);
+                }
+            }
+        }
+        return m;
+    }
+
+    /** The node that produces each value. */
+    public Map<String, Node> producers() {
+        Map<String, Node> m = new HashMap<>();
+        for (Node n : nodes) {
+            for (String out : n.outputs()) {
+                m.put(out, n);
+            }
+        }
+        return m;
+    }
+
+    private static Set<String> available(List<ValueInfo> inputs, Set<String> initializers) {
+        Set<String> s = new HashSet<>(initializers);
+        for (ValueInfo v : inputs) {
+            s.add(v.name());
+        }
+        s.add("");
+        return s;
+    }
+
+    /** Kahn's algorithm, stable with respect to the given order; a missing producer or a cycle is an error. */
+    private static List<Node> topologicalOrder(List<Node> nodes, Set<String> known) {
+        Map<String, List<Integer>> waiting = new HashMap<>();
+        int[] missing = new int[nodes.size()];
+        Set<String> produced = new HashSet<>();
+        for (Node n : nodes) {
+            produced.addAll(n.outputs());
+        }
+        Deque<Integer> ready = new ArrayDeque<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            Node n = nodes.get(i);
+            for (String in : new HashSet<>(n.inputs())) {
+                if (known.contains(in)) {
+                    continue;
+                }
+                if (!produced.contains(in)) {
+                    throw new BadInputException("node " + n.describe() + " reads value '" + in
+                            + "', which no node, input or initializer provides");
+                }
+                missing[i]++;
+                waiting.computeIfAbsent(in, k -> new ArrayList<>()).add(i);
+            }
+            if (missing[i] == 0) {
+                ready.add(i);
+            }
+        }
+        List<Node> order = new ArrayList<>(nodes.size());
+        boolean[] done = new boolean[nodes.size()];
+        while (!ready.isEmpty()) {
+            int i = ready.poll();
+            done[i] = true;
+            order.add(nodes.get(i));
+            for (String out : nodes.get(i).outputs()) {
+                for (int j : waiting.getOrDefault(out, List.of())) {
+                    if (--missing[j] == 0) {
+                        ready.add(j);
+                    }
+                }
+            }
+        }
+        if (order.size() != nodes.size()) {
+            for (int i = 0; i < nodes.size(); i++) {
+                if (!done[i]) {
+                    throw new BadInputException("the graph has a cycle through node " + nodes.get(i).describe());
+                }
+            }
+        }
+        return order;
+    }
+}

@@ -1,0 +1,36 @@
+package mpq.graph;
+
+import java.util.List;
+import mpq.tensor.Parallel;
+import mpq.tensor.Tensor;
+
+/**
+ * One node's computation, created per node (and per plan) with its attributes already parsed.
+ *
+ * <p>{@link #infer} is called once when a plan is built, with the inputs' shapes and types and, for constant
+ * inputs, their values; ops that need a constant (a Reshape's shape, a Conv's weights for packing) take it there.
+ * {@link #forward} then runs for every batch. Every tensor handed to forward has at least
+ * {@link mpq.tensor.Conv2d#slack()} readable elements past its end.
+ */
+public interface Op {
+    /** Shapes and types of the outputs; an omitted optional input is null. Throws IllegalArgumentException on bad input. */
+    List<ValueMeta> infer(List<ValueMeta> inputs);
+
+    /** Computes the outputs (preallocated with the inferred shapes) from the inputs (null where omitted). */
+    void forward(Tensor[] inputs, Tensor[] outputs, Parallel par);
+
+    /** True when output 0 is input 0's data under another shape, so no copy or forward call is needed. */
+    default boolean outputAliasesInput() {
+        return false;
+    }
+
+    /** Multiply-accumulates of one forward call at the planned shapes (0 for ops that do none worth counting). */
+    default long macs() {
+        return 0;
+    }
+
+    /** Asks the op to apply a ReLU to its output itself; returns false when it cannot. */
+    default boolean fuseRelu() {
+        return false;
+    }
+}

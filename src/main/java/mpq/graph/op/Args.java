@@ -1,0 +1,69 @@
+package mpq.graph.op;
+
+import java.util.List;
+import mpq.graph.ValueMeta;
+import mpq.tensor.Shapes;
+import mpq.tensor.Tensor;
+
+/** Helpers for reading op inputs at plan time: required inputs, constant integer lists, ranks. */
+final class Args {
+    private Args() {}
+
+    static ValueMeta input(List<ValueMeta> in, int i, String what) {
+        ValueMeta m = i < in.size() ? in.get(i) : null;
+        if (m == null) {
+            throw new IllegalArgumentException("missing input " + i + " (" + what + ")");
+        }
+        return m;
+    }
+
+    static ValueMeta optional(List<ValueMeta> in, int i) {
+        return i < in.size() ? in.get(i) : null;
+    }
+
+    /** The values of a constant integer input as ints (clamped to the int range), or throws. */
+    static long[] constantLongs(ValueMeta m, String what) {
+        if (m.constant() == null) {
+            throw new IllegalArgumentException(what + " must be a constant known before running");
+        }
+        Tensor t = m.constant();
+        long[] out = new long[t.size()];
+        for (int i = 0; i < out.length; i++) {
+            double v = t.get(i);
+            out[i] = v >= Long.MAX_VALUE ? Long.MAX_VALUE : v <= Long.MIN_VALUE ? Long.MIN_VALUE : (long) v;
+        }
+        return out;
+    }
+
+    /** The single value of a constant scalar (or one-element) input. */
+    static double constantScalar(ValueMeta m, String what) {
+        if (m.constant() == null || m.constant().size() != 1) {
+            throw new IllegalArgumentException(what + " must be a constant scalar");
+        }
+        return m.constant().get(0);
+    }
+
+    static int[] constantInts(ValueMeta m, String what) {
+        long[] v = constantLongs(m, what);
+        int[] out = new int[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, v[i]));
+        }
+        return out;
+    }
+
+    static int[] normalizeAxes(int[] axes, int rank) {
+        int[] out = new int[axes.length];
+        for (int i = 0; i < axes.length; i++) {
+            out[i] = Shapes.axis(axes[i], rank);
+        }
+        return out;
+    }
+
+    static void requireRank(ValueMeta m, int min, int max, String what) {
+        if (m.rank() < min || m.rank() > max) {
+            throw new IllegalArgumentException(what + " must have rank " + (min == max ? min : min + " to " + max)
+                    + ", got shape " + Shapes.toString(m.shape()));
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package mpq.graph.op;
+
+import java.util.List;
+import mpq.graph.Attributes;
+import mpq.graph.Op;
+import mpq.graph.ValueMeta;
+import mpq.tensor.Conv2d;
+import mpq.tensor.Gemm;
+import mpq.tensor.Parallel;
+import mpq.tensor.Shapes;
+import mpq.tensor.Strided;
+import mpq.tensor.Tensor;
+
+/** ONNX Gemm: Y = alpha · A' · B' + beta · C, with A' = transA ? Aᵀ : A and B' likewise; C broadcasts to [M, N]. */
+final class GemmOp implements Op {
+    private final float alpha, beta;
+    private final boolean transA, transB;
+    private int m, k, n;
+    private float[] constB;     // B' as row-major [K, N] with slack, when B is a constant
+    private int[] cStrides;     // strides of C broadcast to [M, N]
+    private boolean relu;
+
+    GemmOp(Attributes a) {
+        alpha = a.getFloat("alpha", 1f);
+        beta = a.getFloat("beta", 1f);
+        transA = a.getInt("transA", 0) != 0;
+        transB = a.getInt("transB", 0) != 0;
+    }
+
+    @Override
+    public List<ValueMeta> infer(List<ValueMeta> in) {
+        ValueMeta a = Args.input(in, 0, "A");
+        ValueMeta b = Args.input(in, 1, "B");
+        ValueMeta c = Args.optional(in, 2);
+        Args.requireRank(a, 2, 2, "A");
+        Args.requireRank(b, 2, 2, "B");
+        m = transA ? a.shape()[1] : a.shape()[0];
+        k = transA ? a.shape()[0] : a.shape()[1];
+        int kb = transB ? b.shape()[1] : b.shape()[0];
+        n = transB ? b.shape()[0] : b.shape()[1];
+        if (k != kb) {
+            throw new IllegalArgumentException("A " + Shapes.toString(a.shape()) + " and B " + Shapes.toString(b.shape())
+                    + " do not agree on K (transA=" + (transA ? 1 : 0) + ", transB=" + (transB ? 1 : 0) + ")");
+        }
+        int[] outShape = {m, n};
+        if (c != null) {
+            int[] bc = Shapes.broadcast(c.shape(), outShape);
+            if (bc == null || bc.length != 2 || bc[0] != m || bc[1] != n) {
+                throw new IllegalArgumentException("C " + Shapes.toString(c.shape()) + " does not broadcast to [" + m
+                        + ", " + n + "]");
+            }
+            cStrides = Strided.broadcastStrides(c.shape(), 2, outShape);
+        }
+        if (b.isConstant()) {
+            constB = rowMajorB(b.constant());
+        }
+        return List.of(ValueMeta.of(outShape, a.type()));
+    }
+
+    private float[] rowMajorB(Tensor b) {
+        float[] out = new float[k * n + Conv2d.slack()];
+        float[] src = b.data();
+        for (int kk = 0; kk < k; kk++) {
+            for (int j = 0; j < n; j++) {
+                out[kk * n + j] = transB ? src[j * k + kk] : src[kk * n + j];
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public boolean fuseRelu() {
+        relu = true;
+        return true;
+    }
+
+    @Override
+    public long macs() {
+        return (long) m * n * k;
+    }
+
+    @Override
+    public void forward(Tensor[] in, Tensor[] out, Parallel par) {
+        float[] a = in[0].data();
+        float[] scaledA = new float[m * k];
+        for (int i = 0; i < m; i++) {
+            for (int kk = 0; kk < k; kk++) {
+                scaledA[i * k + kk] = alpha * (transA ? a[kk * m + i] : a[i * k + kk]);
+            }
+        }
+        float[] b = constB != null ? constB : rowMajorB(in[1]);
+        float[] y = out[0].data();
+        int[] bOff = Gemm.rowOffsets(k, n, 0);
+        // Rows of A in blocks across threads; each block packs its own rows.
+        int rowsPer = Math.max(Gemm.MR, ((m + par.threads() - 1) / par.threads() + Gemm.MR - 1) / Gemm.MR * Gemm.MR);
+        int blocks = (m + rowsPer - 1) / rowsPer;
+        par.forEach(blocks, (w, blk) -> {
+            int r0 = blk * rowsPer;
+            int rows = Math.min(rowsPer, m - r0);
+            float[] packed = Gemm.packA(scaledA, r0 * k, rows, k, k);
+            Gemm.multiply(packed, rows, k, b, bOff, y, r0 * n, n, 0, n, null, 0, false);
+        });
+        Tensor c = in.length > 2 ? in[2] : null;
+        if (c != null && beta != 0f) {
+            float[] cd = c.data();
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    y[i * n + j] += beta * cd[i * cStrides[0] + j * cStrides[1]];
+                }
+            }
+        }
+        if (relu) {
+            for (int i = 0; i < m * n; i++) {
+                y[i] = Math.max(0f, y[i]);
+            }
+        }
+    }
+}

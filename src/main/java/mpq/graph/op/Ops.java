@@ -1,0 +1,103 @@
+package mpq.graph.op;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import mpq.base.BadInputException;
+import mpq.graph.Graph;
+import mpq.graph.Node;
+import mpq.graph.Op;
+
+/** The op registry: ONNX op type → how to build its {@link Op} for a node. */
+public final class Ops {
+    private Ops() {}
+
+    @FunctionalInterface
+    private interface Factory {
+        Op create(Node node, int opset);
+    }
+
+    private static final Map<String, Factory> REGISTRY = new TreeMap<>();
+
+    static {
+        REGISTRY.put("Conv", (n, v) -> new ConvOp(n.attributes()));
+        REGISTRY.put("Gemm", (n, v) -> new GemmOp(n.attributes()));
+        REGISTRY.put("MatMul", (n, v) -> new MatMulOp());
+        REGISTRY.put("BatchNormalization", (n, v) -> new BatchNormOp(n.attributes(), n.outputs().size()));
+        REGISTRY.put("MaxPool", (n, v) -> new PoolOp(true, n.attributes(), n.outputs().size()));
+        REGISTRY.put("AveragePool", (n, v) -> new PoolOp(false, n.attributes(), n.outputs().size()));
+        REGISTRY.put("GlobalAveragePool", (n, v) -> new GlobalAveragePoolOp());
+        REGISTRY.put("Softmax", (n, v) -> new SoftmaxOp(n.attributes(), v));
+        for (UnaryOp.Kind k : UnaryOp.Kind.values()) {
+            REGISTRY.put(onnxName(k.name()), (n, v) -> new UnaryOp(k, n.attributes(), v));
+        }
+        for (BinaryOp.Kind k : BinaryOp.Kind.values()) {
+            REGISTRY.put(onnxName(k.name()), (n, v) -> new BinaryOp(k));
+        }
+        for (ReshapeOp.Kind k : ReshapeOp.Kind.values()) {
+            REGISTRY.put(onnxName(k.name()), (n, v) -> new ReshapeOp(k, n.attributes(), v));
+        }
+        REGISTRY.put("Transpose", (n, v) -> new TransposeOp(n.attributes()));
+        REGISTRY.put("Slice", (n, v) -> new SliceOp(n.attributes(), v));
+        REGISTRY.put("Pad", (n, v) -> new PadOp(n.attributes(), v));
+        REGISTRY.put("Concat", (n, v) -> new ConcatOp(n.attributes()));
+        REGISTRY.put("Gather", (n, v) -> new GatherOp(n.attributes()));
+        REGISTRY.put("Shape", (n, v) -> new ShapeOp(n.attributes()));
+        REGISTRY.put("Cast", (n, v) -> new CastOp(n.attributes()));
+        REGISTRY.put("Constant", (n, v) -> new ConstantOp(n.attributes()));
+    }
+
+    /** LEAKY_RELU → LeakyRelu, HARD_SWISH → HardSwish. */
+    private static String onnxName(String enumName) {
+        StringBuilder sb = new StringBuilder();
+        for (String part : enumName.split("_")) {
+            sb.append(part.charAt(0)).append(part.substring(1).toLowerCase());
+        }
+        return sb.toString();
+    }
+
+    public static Set<String> supportedTypes() {
+        return REGISTRY.keySet();
+    }
+
+    /** True when mpq can run this node: a known op type in the default ONNX domain. */
+    public static boolean isSupported(Node node) {
+        String d = node.domain();
+        return (d.isEmpty() || d.equals("ai.onnx")) && REGISTRY.containsKey(node.opType());
+    }
+
+    /**
+     * Refuses a graph with ops mpq cannot run, naming every unsupported op type once with one node that uses it.
+     */
+    public static void requireSupported(Graph graph) {
+        Map<String, String> missing = new TreeMap<>();
+        for (Node n : graph.nodes()) {
+            if (!isSupported(n)) {
+                String type = n.domain().isEmpty() || n.domain().equals("ai.onnx") ? n.opType() : n.domain() + "." + n.opType();
+                missing.putIfAbsent(type, n.name().isEmpty() ? n.outputs().getFirst() : n.name());
+            }
+        }
+        if (!missing.isEmpty()) {
+            StringBuilder sb = new StringBuilder("unsupported op" + (missing.size() > 1 ? "s" : "") + ": ");
+            String sep = "";
+            for (Map.Entry<String, String> e : missing.entrySet()) {
+                sb.append(sep).append(e.getKey()).append(" (node '").append(e.getValue()).append("')");
+                sep = ", ";
+            }
+            throw new BadInputException(sb.toString());
+        }
+    }
+
+    /** Builds the op for a node; a bad attribute becomes an error that names the node. */
+    public static Op create(Node node, int opset) {
+        Factory f = REGISTRY.get(node.opType());
+        if (f == null || !isSupported(node)) {
+            throw new BadInputException("node " + node.describe() + ": op type '" + node.opType() + "' is not supported");
+        }
+        try {
+            return f.create(node, opset);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("node " + node.describe() + ": " + e.getMessage(), e);
+        }
+    }
+}

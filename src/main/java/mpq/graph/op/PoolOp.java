@@ -1,0 +1,115 @@
+package mpq.graph.op;
+
+import java.util.List;
+import mpq.graph.Attributes;
+import mpq.graph.Op;
+import mpq.graph.ValueMeta;
+import mpq.tensor.Parallel;
+import mpq.tensor.Tensor;
+
+/** MaxPool and AveragePool over 1-D or 2-D windows, with pads, dilations (max), ceil_mode and count_include_pad. */
+final class PoolOp implements Op {
+    private final boolean max;
+    private final Attributes attrs;
+    private final boolean ceilMode, countIncludePad;
+    private SpatialAttrs sa;
+    private int planes, h, w, oh, ow;
+
+    PoolOp(boolean max, Attributes a, int outputs) {
+        this.max = max;
+        this.attrs = a;
+        this.ceilMode = a.getInt("ceil_mode", 0) != 0;
+        this.countIncludePad = a.getInt("count_include_pad", 0) != 0;
+        if (outputs > 1) {
+            throw new IllegalArgumentException("the Indices output of MaxPool is not supported");
+        }
+        if (!a.has("kernel_shape")) {
+            throw new IllegalArgumentException("kernel_shape is required");
+        }
+    }
+
+    @Override
+    public List<ValueMeta> infer(List<ValueMeta> in) {
+        ValueMeta x = Args.input(in, 0, "X");
+        Args.requireRank(x, 3, 4, "input X");
+        int[] s = x.shape();
+        int spatial = s.length - 2;
+        h = spatial == 2 ? s[2] : 1;
+        w = s[s.length - 1];
+        sa = SpatialAttrs.resolve(attrs, spatial, h, w, null);
+        if (!max && (sa.dh() != 1 || sa.dw() != 1)) {
+            throw new IllegalArgumentException("AveragePool with dilations is not supported");
+        }
+        oh = outSize(h, sa.kh(), sa.sh(), sa.dh(), sa.padTop(), sa.padBottom());
+        ow = outSize(w, sa.kw(), sa.sw(), sa.dw(), sa.padLeft(), sa.padRight());
+        planes = s[0] * s[1];
+        int[] out = spatial == 2 ? new int[] {s[0], s[1], oh, ow} : new int[] {s[0], s[1], ow};
+        return List.of(ValueMeta.of(out, x.type()));
+    }
+
+    private int outSize(int in, int k, int stride, int dil, int padBegin, int padEnd) {
+        int span = in + padBegin + padEnd - ((k - 1) * dil + 1);
+        if (span < 0) {
+            throw new IllegalArgumentException("pooling window larger than the padded input");
+        }
+        int out = (ceilMode ? (span + stride - 1) / stride : span / stride) + 1;
+        // A window that would start entirely in the end padding is dropped (as ONNX Runtime and PyTorch do).
+        if (ceilMode && (out - 1) * stride >= in + padBegin) {
+            out--;
+        }
+        return out;
+    }
+
+    @Override
+    public void forward(Tensor[] in, Tensor[] out, Parallel par) {
+        float[] x = in[0].data(), y = out[0].data();
+        par.forEach(planes, (wk, p) -> {
+            int src = p * h * w, dst = p * oh * ow;
+            for (int i = 0; i < oh; i++) {
+                int y0 = i * sa.sh() - sa.padTop();
+                for (int j = 0; j < ow; j++) {
+                    int x0 = j * sa.sw() - sa.padLeft();
+                    y[dst + i * ow + j] = max ? maxWindow(x, src, y0, x0) : averageWindow(x, src, y0, x0);
+                }
+            }
+        });
+    }
+
+    private float maxWindow(float[] x, int src, int y0, int x0) {
+        float m = Float.NEGATIVE_INFINITY;
+        for (int ky = 0; ky < sa.kh(); ky++) {
+            int yy = y0 + ky * sa.dh();
+            if (yy < 0 || yy >= h) {
+                continue;
+            }
+            for (int kx = 0; kx < sa.kw(); kx++) {
+                int xx = x0 + kx * sa.dw();
+                if (xx >= 0 && xx < w) {
+                    m = Math.max(m, x[src + yy * w + xx]);
+                }
+            }
+        }
+        return m;
+    }
+
+    private float averageWindow(float[] x, int src, int y0, int x0) {
+        int yStart = Math.max(0, y0), yEnd = Math.min(h, y0 + sa.kh());
+        int xStart = Math.max(0, x0), xEnd = Math.min(w, x0 + sa.kw());
+        float sum = 0f;
+        for (int yy = yStart; yy < yEnd; yy++) {
+            for (int xx = xStart; xx < xEnd; xx++) {
+                sum += x[src + yy * w + xx];
+            }
+        }
+        int count;
+        if (countIncludePad) {
+            // Padding cells count, but not the cells a ceil_mode window adds beyond the padding.
+            int py = Math.min(h + sa.padBottom(), y0 + sa.kh()) - Math.max(-sa.padTop(), y0);
+            int px = Math.min(w + sa.padRight(), x0 + sa.kw()) - Math.max(-sa.padLeft(), x0);
+            count = py * px;
+        } else {
+            count = (yEnd - yStart) * (xEnd - xStart);
+        }
+        return sum / count;
+    }
+}

@@ -1,0 +1,69 @@
+package mpq.tensor;
+
+import java.util.Arrays;
+
+/** Small helpers on shapes (int arrays): sizes, strides, broadcasting, printing. */
+public final class Shapes {
+    private Shapes() {}
+
+    public static int size(int[] shape) {
+        long n = 1;
+        for (int d : shape) {
+            if (d < 0) {
+                throw new IllegalArgumentException("negative dimension in " + toString(shape));
+            }
+            n *= d;
+        }
+        if (n > Integer.MAX_VALUE - 64) {
+            throw new IllegalArgumentException("tensor of shape " + toString(shape) + " is too large");
+        }
+        return (int) n;
+    }
+
+    /** Product of dims[from, to). */
+    public static int product(int[] shape, int from, int to) {
+        int n = 1;
+        for (int i = from; i < to; i++) {
+            n *= shape[i];
+        }
+        return n;
+    }
+
+    public static int[] strides(int[] shape) {
+        int[] s = new int[shape.length];
+        int acc = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            s[i] = acc;
+            acc *= shape[i];
+        }
+        return s;
+    }
+
+    /** Numpy-style broadcast of two shapes, or null when they do not broadcast. */
+    public static int[] broadcast(int[] a, int[] b) {
+        int rank = Math.max(a.length, b.length);
+        int[] out = new int[rank];
+        for (int i = 0; i < rank; i++) {
+            int da = i < rank - a.length ? 1 : a[i - (rank - a.length)];
+            int db = i < rank - b.length ? 1 : b[i - (rank - b.length)];
+            if (da != db && da != 1 && db != 1) {
+                return null;
+            }
+            out[i] = da == 1 ? db : da;
+        }
+        return out;
+    }
+
+    /** Normalises a possibly negative axis against a rank, or throws naming the axis. */
+    public static int axis(int axis, int rank) {
+        int a = axis < 0 ? axis + rank : axis;
+        if (a < 0 || a >= rank) {
+            throw new IllegalArgumentException("axis " + axis + " is out of range for rank " + rank);
+        }
+        return a;
+    }
+
+    public static String toString(int[] shape) {
+        return Arrays.toString(shape);
+    }
+}

@@ -1,0 +1,103 @@
+package mpq.tensor;
+
+/**
+ * Loops over an output in row-major order while reading inputs through arbitrary per-axis strides: the shared
+ * engine of transpose, slice and broadcasting. A stride of 0 repeats an element (broadcast); a negative stride
+ * walks backwards (slice with a negative step).
+ */
+public final class Strided {
+    private Strided() {}
+
+    /** A binary float function, without boxing. */
+    @FunctionalInterface
+    public interface FloatOp {
+        float apply(float a, float b);
+    }
+
+    /** dst[i] = src[base + Σ idx[d]·strides[d]] for every output index. */
+    public static void copy(float[] src, int base, int[] strides, int[] outShape, float[] dst) {
+        int rank = outShape.length;
+        int total = Shapes.size(outShape);
+        if (total == 0) {
+            return;
+        }
+        if (rank == 0) {
+            dst[0] = src[base];
+            return;
+        }
+        int inner = outShape[rank - 1];
+        int innerStride = strides[rank - 1];
+        int[] idx = new int[rank];
+        int off = base;
+        for (int o = 0; o < total; o += inner) {
+            if (innerStride == 1) {
+                System.arraycopy(src, off, dst, o, inner);
+            } else {
+                for (int i = 0, s = off; i < inner; i++, s += innerStride) {
+                    dst[o + i] = src[s];
+                }
+            }
+            off = advance(idx, outShape, strides, off, rank - 2);
+        }
+    }
+
+    /** out[i] = op(a[aOff(i)], b[bOff(i)]) with per-axis strides for each input (0 where it broadcasts). */
+    public static void binary(float[] a, int[] aStrides, float[] b, int[] bStrides, int[] outShape, float[] out,
+                              FloatOp op) {
+        int rank = outShape.length;
+        int total = Shapes.size(outShape);
+        if (total == 0) {
+            return;
+        }
+        if (rank == 0) {
+            out[0] = op.apply(a[0], b[0]);
+            return;
+        }
+        int inner = outShape[rank - 1];
+        int as = aStrides[rank - 1], bs = bStrides[rank - 1];
+        int[] idx = new int[rank];
+        int ao = 0, bo = 0;
+        for (int o = 0; o < total; o += inner) {
+            for (int i = 0; i < inner; i++) {
+                out[o + i] = op.apply(a[ao + i * as], b[bo + i * bs]);
+            }
+            // Advance both offsets over the outer axes together.
+            for (int d = rank - 2; d >= 0; d--) {
+                idx[d]++;
+                ao += aStrides[d];
+                bo += bStrides[d];
+                if (idx[d] < outShape[d]) {
+                    break;
+                }
+                ao -= aStrides[d] * outShape[d];
+                bo -= bStrides[d] * outShape[d];
+                idx[d] = 0;
+            }
+        }
+    }
+
+    /** Strides of an input of shape in when broadcast to an output of rank outRank (0 on broadcast axes). */
+    public static int[] broadcastStrides(int[] in, int outRank, int[] outShape) {
+        int[] s = Shapes.strides(in);
+        int[] r = new int[outRank];
+        int lead = outRank - in.length;
+        for (int d = 0; d < in.length; d++) {
+            r[lead + d] = in[d] == 1 && outShape[lead + d] != 1 ? 0 : s[d];
+        }
+        return r;
+    }
+
+    /** Odometer step over axes [0, last]: returns the new source offset. */
+    private static int advance(int[] idx, int[] shape, int[] strides, int off, int last) {
+        for (int d = last; d >= 0; d--) {
+            idx[d]++;
+            off += strides[d];
+            if (idx[d] < shape[d]) {
+                return off;
+            }
+            off -= strides[d] * shape[d];
+            idx[d] = 0;
+        }
+        return off;
+    }
+}
