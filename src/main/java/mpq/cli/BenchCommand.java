@@ -123,6 +123,13 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private double timed(InferenceEngine e, Tensor x, int iters) {
+        // ONNX Runtime's workers spin for a while after a run; let them settle so neither engine is timed while
+        // the other still holds the cores.
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+        }
         long t0 = System.nanoTime();
         for (int i = 0; i < iters; i++) {
             e.run(x);

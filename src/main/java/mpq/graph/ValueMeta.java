@@ -8,6 +8,16 @@ import mpq.tensor.Tensor;
  * and its contents when it is a constant (weights, folded shape arithmetic), else null.
  */
 public record ValueMeta(int[] shape, DType type, Tensor constant) {
+    public ValueMeta {
+        shape = shape.clone();
+    }
+
+    /** A copy: callers may modify it. */
+    @Override
+    public int[] shape() {
+        return shape.clone();
+    }
+
     public static ValueMeta of(int[] shape, DType type) {
         return new ValueMeta(shape, type, null);
     }
@@ -22,6 +32,10 @@ public record ValueMeta(int[] shape, DType type, Tensor constant) {
 
     public int rank() {
         return shape.length;
+    }
+
+    public int dim(int axis) {
+        return shape[axis];
     }
 
     public int size() {

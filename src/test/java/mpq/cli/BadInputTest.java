@@ -1,0 +1,125 @@
+package mpq.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import mpq.SharedData;
+import mpq.onnx.proto.Onnx;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each kind of bad input gets one line naming the problem, exit code 2, and no stack trace. */
+class BadInputTest {
+    @TempDir
+    Path tmp;
+
+    private static void assertOneLineError(CliRun r, String... mustContain) {
+        assertEquals(2, r.code(), "exit code; stderr was: " + r.err());
+        String err = r.err().strip();
+        assertEquals(1, err.lines().count(), "exactly one line: " + err);
+        assertTrue(err.startsWith("mpq: error: "), err);
+        assertFalse(err.contains("Exception") || err.contains("\tat "), "no stack trace: " + err);
+        for (String s : mustContain) {
+            assertTrue(err.contains(s), "'" + s + "' in: " + err);
+        }
+    }
+
+    @Test
+    void missingModelFile() {
+        Path missing = tmp.resolve("nope.onnx");
+        assertOneLineError(CliRun.of("inspect", missing.toString()), missing.toString(), "no such file");
+    }
+
+    @Test
+    void truncatedModel() throws IOException {
+        Path model = SharedData.model("resnet20_cifar10.onnx");
+        byte[] all = Files.readAllBytes(model);
+        Path cut = tmp.resolve("truncated.onnx");
+        Files.write(cut, java.util.Arrays.copyOf(all, all.length / 3));
+        assertOneLineError(CliRun.of("inspect", cut.toString()), cut.toString(), "truncated");
+    }
+
+    @Test
+    void randomBytes() throws IOException {
+        byte[] junk = new byte[4096];
+        new Random(3).nextBytes(junk);
+        Path f = tmp.resolve("random.onnx");
+        Files.write(f, junk);
+        assertOneLineError(CliRun.of("inspect", f.toString()), f.toString());
+    }
+
+    @Test
+    void unsupportedOpsAreAllNamed() throws IOException {
+        Onnx.ValueInfoProto x = Onnx.ValueInfoProto.newBuilder().setName("x").setType(Onnx.TypeProto.newBuilder()
+                .setTensorType(Onnx.TypeProto.Tensor.newBuilder().setElemType(1).setShape(Onnx.TensorShapeProto.newBuilder()
+                        .addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(4))))).build();
+        Onnx.GraphProto g = Onnx.GraphProto.newBuilder().setName("g").addInput(x)
+                .addNode(Onnx.NodeProto.newBuilder().setName("first").setOpType("Erf").addInput("x").addOutput("a"))
+                .addNode(Onnx.NodeProto.newBuilder().setName("second").setOpType("Relu").addInput("a").addOutput("b"))
+                .addNode(Onnx.NodeProto.newBuilder().setName("third").setOpType("Atan").addInput("b").addOutput("y"))
+                .addOutput(x.toBuilder().setName("y")).build();
+        Onnx.ModelProto m = Onnx.ModelProto.newBuilder().setIrVersion(8).setGraph(g)
+                .addOpsetImport(Onnx.OperatorSetIdProto.newBuilder().setVersion(13)).build();
+        Path f = tmp.resolve("unsupported.onnx");
+        try (OutputStream o = Files.newOutputStream(f)) {
+            m.writeTo(o);
+        }
+        assertOneLineError(CliRun.of("inspect", f.toString()), "Atan (node 'third')", "Erf (node 'first')");
+    }
+
+    @Test
+    void dataThatDoesNotFitTheModel() throws IOException {
+        Path model = SharedData.model("resnet20_cifar10.onnx");
+        Path images = tmp.resolve("t10k-images-idx3-ubyte");
+        Path labels = tmp.resolve("t10k-labels-idx1-ubyte");
+        try (DataOutputStream d = new DataOutputStream(Files.newOutputStream(images))) {
+            d.writeInt(0x0803);
+            d.writeInt(4);
+            d.writeInt(28);
+            d.writeInt(28);
+            d.write(new byte[4 * 28 * 28]);
+        }
+        try (DataOutputStream d = new DataOutputStream(Files.newOutputStream(labels))) {
+            d.writeInt(0x0801);
+            d.writeInt(4);
+            d.write(new byte[4]);
+        }
+        assertOneLineError(CliRun.of("eval", model.toString(), "--data", images.toString()),
+                images.toString(), "[1, 28, 28]", "[?, 3, 32, 32]");
+    }
+
+    @Test
+    void missingDataFile() {
+        Path model = SharedData.model("resnet20_cifar10.onnx");
+        Path missing = tmp.resolve("missing.bin");
+        assertOneLineError(CliRun.of("eval", model.toString(), "--data", missing.toString()), missing.toString());
+    }
+
+    @Test
+    void nonNumericMean() {
+        Path model = SharedData.model("resnet20_cifar10.onnx");
+        assertOneLineError(CliRun.of("eval", model.toString(), "--data", "x.bin", "--mean", "0.4,abc,0.5"),
+                "--mean", "abc");
+    }
+
+    @Test
+    void meanWithWrongChannelCount() {
+        Path model = SharedData.model("resnet20_cifar10.onnx");
+        assertOneLineError(CliRun.of("eval", model.toString(), "--data", SharedData.cifarTest().toString(),
+                "--mean", "0.4,0.5", "--limit", "8"), "--mean", "3 channels");
+    }
+
+    @Test
+    void verboseShowsTheStackTrace() {
+        CliRun r = CliRun.of("inspect", tmp.resolve("nope.onnx").toString(), "--verbose");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("\tat "), r.err());
+    }
+}

@@ -1,0 +1,118 @@
+package mpq.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The optimised kernels against plain reference loops, on many random shapes (tails, groups, pads, strides). */
+class KernelsTest {
+
+    private static float[] random(SplittableRandom r, int n, int slack) {
+        float[] a = new float[n + slack];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) (r.nextDouble() * 2 - 1);
+        }
+        return a;
+    }
+
+    @Test
+    void gemmMatchesScalarReference() {
+        SplittableRandom r = new SplittableRandom(7);
+        for (int trial = 0; trial < 60; trial++) {
+            int m = 1 + r.nextInt(13), k = 1 + r.nextInt(40), n = 1 + r.nextInt(3 * Gemm.NR + 5);
+            float[] a = random(r, m * k, 0), b = random(r, k * n, Gemm.NR), bias = random(r, m, 0);
+            boolean relu = r.nextBoolean();
+            float[] packed = Gemm.packA(a, 0, m, k, k);
+            int[] off = Gemm.rowOffsets(k, n, 0);
+            float[] fast = new float[m * n], slow = new float[m * n];
+            int n0 = r.nextInt(Math.max(1, n / 2));
+            Gemm.multiply(packed, m, k, b, off, fast, 0, n, n0, n, bias, 0, relu);
+            Gemm.multiplyScalar(packed, m, k, b, off, slow, 0, n, n0, n, bias, 0, relu);
+            for (int i = 0; i < m * n; i++) {
+                assertEquals(slow[i], fast[i], 1e-4f, "m=" + m + " k=" + k + " n=" + n + " at " + i);
+            }
+        }
+    }
+
+    /** Direct 7-loop convolution: the definition. */
+    static float[] referenceConv(ConvGeometry g, int batch, float[] x, float[] w, float[] bias, boolean relu) {
+        int oh = g.outH(), ow = g.outW(), cinG = g.cinPerGroup(), coutG = g.coutPerGroup();
+        float[] y = new float[batch * g.cout() * oh * ow];
+        for (int n = 0; n < batch; n++) {
+            for (int co = 0; co < g.cout(); co++) {
+                int grp = co / coutG;
+                for (int i = 0; i < oh; i++) {
+                    for (int j = 0; j < ow; j++) {
+                        double acc = bias == null ? 0 : bias[co];
+                        for (int ci = 0; ci < cinG; ci++) {
+                            for (int ky = 0; ky < g.kh(); ky++) {
+                                for (int kx = 0; kx < g.kw(); kx++) {
+                                    int yy = i * g.strideH() - g.padTop() + ky * g.dilationH();
+                                    int xx = j * g.strideW() - g.padLeft() + kx * g.dilationW();
+                                    if (yy < 0 || yy >= g.h() || xx < 0 || xx >= g.w()) {
+                                        continue;
+                                    }
+                                    int c = grp * cinG + ci;
+                                    acc += x[((n * g.cin() + c) * g.h() + yy) * g.w() + xx]
+                                            * w[((co * cinG + ci) * g.kh() + ky) * g.kw() + kx];
+                                }
+                            }
+                        }
+                        y[((n * g.cout() + co) * oh + i) * ow + j] = (float) (relu ? Math.max(0, acc) : acc);
+                    }
+                }
+            }
+        }
+        return y;
+    }
+
+    @Test
+    void convolutionMatchesDefinitionOnRandomGeometries() {
+        SplittableRandom r = new SplittableRandom(11);
+        try (Parallel one = Parallel.serial(); Parallel two = new Parallel(2)) {
+            for (int trial = 0; trial < 150; trial++) {
+                int group = r.nextInt(4) == 0 ? 1 + r.nextInt(3) : 1;
+                boolean depthwise = r.nextInt(5) == 0;
+                int cinG = depthwise ? 1 : 1 + r.nextInt(5);
+                int coutG = depthwise ? 1 : 1 + r.nextInt(6);
+                if (depthwise) {
+                    group = 2 + r.nextInt(3);
+                }
+                int kh = 1 + r.nextInt(3), kw = 1 + r.nextInt(3);
+                int sh = 1 + r.nextInt(2), sw = r.nextInt(3) == 0 ? 1 + r.nextInt(2) : sh;
+                int dh = r.nextInt(4) == 0 ? 2 : 1, dw = r.nextInt(4) == 0 ? 2 : 1;
+                int h = kh * dh + r.nextInt(9), w = kw * dw + r.nextInt(40);
+                int pt = r.nextInt(3), pl = r.nextInt(3), pb = r.nextInt(3), pr = r.nextInt(3);
+                ConvGeometry g = new ConvGeometry(cinG * group, h, w, coutG * group, kh, kw, sh, sw, dh, dw,
+                        pt, pl, pb, pr, group);
+                int batch = 1 + r.nextInt(3);
+                float[] x = random(r, batch * g.cin() * h * w, Conv2d.slack());
+                float[] wt = random(r, g.cout() * g.patch(), 0);
+                float[] bias = r.nextBoolean() ? random(r, g.cout(), 0) : null;
+                boolean relu = r.nextBoolean();
+                float[] expect = referenceConv(g, batch, x, wt, bias, relu);
+                for (Parallel par : new Parallel[] {one, two}) {
+                    float[] y = new float[expect.length];
+                    new Conv2d(g, wt, bias, relu).forward(x, batch, y, par);
+                    for (int i = 0; i < y.length; i++) {
+                        assertEquals(expect[i], y[i], 1e-4f, g + " batch " + batch + " threads " + par.threads()
+                                + " at " + i);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void stridedCopyTransposesAndBroadcasts() {
+        float[] src = {1, 2, 3, 4, 5, 6};                        // [2, 3]
+        float[] dst = new float[6];
+        Strided.copy(src, 0, new int[] {1, 3}, new int[] {3, 2}, dst);  // transpose
+        assertEquals("[1.0, 4.0, 2.0, 5.0, 3.0, 6.0]", java.util.Arrays.toString(dst));
+        float[] out = new float[6];
+        Strided.binary(src, new int[] {3, 1}, new float[] {10, 20}, new int[] {1, 0}, new int[] {2, 3}, out,
+                (a, b) -> a + b);
+        assertEquals("[11.0, 12.0, 13.0, 24.0, 25.0, 26.0]", java.util.Arrays.toString(out));
+    }
+}
