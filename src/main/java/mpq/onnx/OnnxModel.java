@@ -11,11 +11,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import mpq.base.BadInputException;
 import mpq.graph.Attributes;
 import mpq.graph.DType;
@@ -145,9 +143,8 @@ public final class OnnxModel {
             outputs.add(valueInfo(v, fileName));
         }
         List<Node> nodes = new ArrayList<>();
-        Set<String> names = new HashSet<>();
         for (NodeProto n : g.getNodeList()) {
-            nodes.add(toNode(n, fileName, names));
+            nodes.add(toNode(n, fileName));
         }
         return new Graph(g.getName(), nodes, inputs, outputs, inits, opset);
     }
@@ -166,14 +163,13 @@ public final class OnnxModel {
         return new ValueInfo(v.getName(), type == null ? DType.FLOAT : type, dims);
     }
 
-    private static Node toNode(NodeProto n, String fileName, Set<String> names) {
+    private static Node toNode(NodeProto n, String fileName) {
         // Nameless nodes get a name from their first output so every message can point at them.
         String name = n.getName().isEmpty() && n.getOutputCount() > 0 ? n.getOutput(0) : n.getName();
         Map<String, Object> attrs = new LinkedHashMap<>();
         for (AttributeProto a : n.getAttributeList()) {
             attrs.put(a.getName(), attribute(a, "attribute '" + a.getName() + "' of node '" + name + "' in " + fileName));
         }
-        names.add(name);
         return new Node(name, n.getOpType(), n.getDomain(), n.getInputList(), n.getOutputList(), new Attributes(attrs));
     }
 
