@@ -20,7 +20,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "bench", sortOptions = false,
+@Command(name = "bench", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"FP32 inference throughput of mpq and of ONNX Runtime on the same model, batch and threads.",
                 "The engines run interleaved (mpq, ort, mpq, ort, ...) after a warm-up; each run repeats the batch "
                         + "for about --seconds; the result is the median images/s per engine and their ratio.", ""})

@@ -18,7 +18,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "eval", sortOptions = false,
+@Command(name = "eval", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Accuracy of a model on a labelled dataset: top-1, top-5, mean cross-entropy and images/s.",
                 "",
                 "Example (CIFAR-10, the shared models' preprocessing):",

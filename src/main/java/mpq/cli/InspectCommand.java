@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "inspect", sortOptions = false,
+@Command(name = "inspect", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Per-layer table of a model: name, op, input and output shapes, parameters and "
                 + "multiply-accumulates (for one example; unknown dimensions are taken as 1), with totals.", ""})
 final class InspectCommand implements Callable<Integer> {
