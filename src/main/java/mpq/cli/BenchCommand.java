@@ -122,8 +122,8 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private double timed(InferenceEngine e, Tensor x, int iters) {
-        // ONNX Runtime's workers spin for a while after a run; let them settle so neither engine is timed while
-        // the other still holds the cores.
+        // A short pause between runs, so that neither engine is timed while the other's worker threads are
+        // still winding down (OrtEngine also turns ONNX Runtime's spin-waiting off).
         try {
             Thread.sleep(200);
         } catch (InterruptedException ie) {

@@ -26,6 +26,7 @@ public final class OrtEngine implements InferenceEngine {
             opts.setIntraOpNumThreads(threads);
             opts.setInterOpNumThreads(1);
             opts.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            // Idle workers that spin would steal the cores from mpq when the two run interleaved (mpq bench).
             opts.addConfigEntry("session.intra_op.allow_spinning", "0");
             opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             session = env.createSession(model.toString(), opts);

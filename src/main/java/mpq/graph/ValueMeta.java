@@ -34,10 +34,6 @@ public record ValueMeta(int[] shape, DType type, Tensor constant) {
         return shape.length;
     }
 
-    public int dim(int axis) {
-        return shape[axis];
-    }
-
     public int size() {
         return Shapes.size(shape);
     }

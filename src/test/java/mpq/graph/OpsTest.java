@@ -314,8 +314,8 @@ class OpsTest {
         Graph g = new Graph("chain", nodes, List.of(new ValueInfo("x", DType.FLOAT, s(-1, 3, 2))),
                 List.of(new ValueInfo("y", DType.FLOAT, s(-1, -1))), inits, 13);
         try (Executor ex = new Executor(g, 1)) {
-            // batch 5: integer division 5 / 2 = 2, times 2 = 4 would break the reshape; an odd batch must not
-            // be used here, so batch 4 checks the values and the folding.
+            // Batch 4: 4 / 2 · 2 = 4, so the shape is [4, -1]. With an odd batch the integer division truncates
+            // (5 / 2 · 2 = 4) and the reshape must fail, which the last assertion checks.
             Tensor y = ex.run(seq(4, 3, 2));
             check(s(4, 6), Arrays.copyOf(seq(4, 3, 2).data(), 24), y);
             var plan = ex.plan(Map.of("x", s(4, 3, 2)));
