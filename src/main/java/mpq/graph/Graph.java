@@ -91,6 +91,36 @@ public final class Graph {
         return m;
     }
 
+    /**
+     * The part of the graph that computes the given values, with them as its outputs: nodes they do not depend on
+     * and initializers no remaining node reads are left out.
+     */
+    public Graph prefix(List<String> values) {
+        Map<String, Node> producers = producers();
+        Set<String> needed = new HashSet<>();
+        Deque<String> todo = new ArrayDeque<>(values);
+        Set<Node> keep = new HashSet<>();
+        while (!todo.isEmpty()) {
+            String v = todo.poll();
+            Node n = producers.get(v);
+            if (needed.add(v) && n != null && keep.add(n)) {
+                todo.addAll(n.inputs());
+            }
+        }
+        List<Node> kept = nodes.stream().filter(keep::contains).toList();
+        Map<String, Attributes.Constant> init = new LinkedHashMap<>();
+        for (Map.Entry<String, Attributes.Constant> e : initializers.entrySet()) {
+            if (needed.contains(e.getKey())) {
+                init.put(e.getKey(), e.getValue());
+            }
+        }
+        List<ValueInfo> outs = new ArrayList<>();
+        for (String v : values) {
+            outs.add(new ValueInfo(v, DType.FLOAT, new int[0]));
+        }
+        return new Graph(name, kept, inputs, outs, init, opset);
+    }
+
     private static Set<String> available(List<ValueInfo> inputs, Set<String> initializers) {
         Set<String> s = new HashSet<>(initializers);
         for (ValueInfo v : inputs) {

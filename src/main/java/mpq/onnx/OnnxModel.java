@@ -4,16 +4,15 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import mpq.base.AtomicFiles;
 import mpq.base.BadInputException;
 import mpq.graph.Attributes;
 import mpq.graph.DType;
@@ -90,26 +89,7 @@ public final class OnnxModel {
 
     /** Writes a model to a temporary file beside the target and moves it into place, so no partial file is left. */
     public static void save(ModelProto model, Path target) {
-        Path dir = target.toAbsolutePath().getParent();
-        Path tmp = null;
-        try {
-            Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, ".mpq-", ".onnx.tmp");
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                model.writeTo(out);
-            }
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new BadInputException(target + ": cannot write (" + e.getMessage() + ")");
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // nothing more to do; the target is either complete or untouched
-                }
-            }
-        }
+        AtomicFiles.write(target, model::writeTo);
     }
 
     // ---- proto -> graph ------------------------------------------------------------------------------------

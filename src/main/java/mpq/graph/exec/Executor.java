@@ -16,12 +16,20 @@ import mpq.tensor.Tensor;
 public final class Executor implements AutoCloseable {
     private final Graph graph;
     private final Parallel par;
+    private final Set<String> keep;
     private final Map<String, Plan> plans = new HashMap<>();
+    private Plan last;
 
     public Executor(Graph graph, int threads) {
+        this(graph, threads, Set.of());
+    }
+
+    /** An executor that keeps the named values readable through {@link #value} after each run. */
+    public Executor(Graph graph, int threads, Set<String> keep) {
         Ops.requireSupported(graph);
         this.graph = graph;
         this.par = new Parallel(threads);
+        this.keep = Set.copyOf(keep);
     }
 
     public Graph graph() {
@@ -49,14 +57,31 @@ public final class Executor implements AutoCloseable {
                 shapes.put(in.name(), t.shape());
             }
         }
-        return plan(shapes).run(inputs, par);
+        last = plan(shapes);
+        return last.run(inputs, par);
+    }
+
+    /**
+     * A value of the last run: a graph output or a value named in keep. The tensor is the plan's buffer, valid
+     * until the next run; copy it to hold on to it.
+     */
+    public Tensor value(String name) {
+        if (last == null || !(keep.contains(name) || graph.outputs().stream().anyMatch(v -> v.name().equals(name)))) {
+            throw new IllegalArgumentException("value '" + name + "' is not kept by this executor");
+        }
+        return last.value(name);
+    }
+
+    /** The thread pool, for work that goes with the runs (observers, statistics). */
+    public Parallel parallel() {
+        return par;
     }
 
     /** The plan for these input shapes (built on first use). */
     public Plan plan(Map<String, int[]> shapes) {
         String key = shapes.entrySet().stream().map(e -> e.getKey() + Arrays.toString(e.getValue()))
                 .collect(Collectors.joining(";"));
-        return plans.computeIfAbsent(key, k -> new Plan(graph, shapes, Set.of()));
+        return plans.computeIfAbsent(key, k -> new Plan(graph, shapes, keep));
     }
 
     @Override

@@ -19,6 +19,14 @@ public final class Ops {
 
     private static final Map<String, Factory> REGISTRY = new TreeMap<>();
 
+    /** The domain of mpq's own ops (FakeQuant), which only mpq's passes create. */
+    public static final String MPQ_DOMAIN = "mpq";
+
+    /** Op type of the quantize-dequantize step the quantization passes insert, in {@link #MPQ_DOMAIN}. */
+    public static final String FAKE_QUANT = FakeQuantOp.TYPE;
+
+    private static final Map<String, Factory> MPQ_REGISTRY = Map.of(FAKE_QUANT, (n, v) -> new FakeQuantOp(n.attributes()));
+
     static {
         REGISTRY.put("Conv", (n, v) -> new ConvOp(n.attributes()));
         REGISTRY.put("Gemm", (n, v) -> new GemmOp(n.attributes()));
@@ -60,10 +68,17 @@ public final class Ops {
         return REGISTRY.keySet();
     }
 
-    /** True when mpq can run this node: a known op type in the default ONNX domain. */
+    /** True when mpq can run this node: a known op type in the default ONNX domain, or one of mpq's own. */
     public static boolean isSupported(Node node) {
+        return factory(node) != null;
+    }
+
+    private static Factory factory(Node node) {
         String d = node.domain();
-        return (d.isEmpty() || d.equals("ai.onnx")) && REGISTRY.containsKey(node.opType());
+        if (d.isEmpty() || d.equals("ai.onnx")) {
+            return REGISTRY.get(node.opType());
+        }
+        return d.equals(MPQ_DOMAIN) ? MPQ_REGISTRY.get(node.opType()) : null;
     }
 
     /**
@@ -90,8 +105,8 @@ public final class Ops {
 
     /** Builds the op for a node; a bad attribute becomes an error that names the node. */
     public static Op create(Node node, int opset) {
-        Factory f = REGISTRY.get(node.opType());
-        if (f == null || !isSupported(node)) {
+        Factory f = factory(node);
+        if (f == null) {
             throw new BadInputException("node " + node.describe() + ": op type '" + node.opType() + "' is not supported");
         }
         try {

@@ -1,0 +1,106 @@
+package mpq.data;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import mpq.base.BadInputException;
+import mpq.tensor.Shapes;
+import mpq.tensor.Tensor;
+
+/**
+ * Preprocessed model inputs held in memory as batches: the calibration data that observers, sensitivity metrics and
+ * refiners run over, whether read from a dataset or distilled from the model.
+ */
+public final class Batches {
+    private final List<Tensor> batches;
+    private final String source;
+
+    public Batches(List<Tensor> batches, String source) {
+        if (batches.isEmpty()) {
+            throw new BadInputException(source + ": the calibration set is empty");
+        }
+        this.batches = List.copyOf(batches);
+        this.source = source;
+    }
+
+    /**
+     * Up to limit examples of a dataset (all when limit ≤ 0), preprocessed, in batches of batchSize. When the limit
+     * is below the dataset's size the examples are a random sample drawn with the seed, kept in file order.
+     */
+    public static Batches sample(Dataset d, Preprocess pre, int limit, int batchSize, long seed) {
+        if (d.size() == 0) {
+            throw new BadInputException(d.name() + ": the calibration set is empty");
+        }
+        if (batchSize < 1) {
+            throw new BadInputException("the batch size must be at least 1, got " + batchSize);
+        }
+        int n = limit > 0 ? Math.min(limit, d.size()) : d.size();
+        int[] picked = pick(d.size(), n, seed);
+        int item = Shapes.size(d.itemShape());
+        List<Tensor> out = new ArrayList<>();
+        try {
+            for (int from = 0; from < n; from += batchSize) {
+                int to = Math.min(n, from + batchSize);
+                int[] shape = new int[d.itemShape().length + 1];
+                shape[0] = to - from;
+                System.arraycopy(d.itemShape(), 0, shape, 1, d.itemShape().length);
+                float[] data = new float[(to - from) * item];
+                for (int i = from; i < to; ) {
+                    int run = 1;   // read consecutive picks in one go
+                    while (i + run < to && picked[i + run] == picked[i] + run) {
+                        run++;
+                    }
+                    Batch b = d.read(picked[i], picked[i] + run);
+                    System.arraycopy(b.inputs().data(), 0, data, (i - from) * item, run * item);
+                    i += run;
+                }
+                out.add(pre.apply(new Tensor(shape, data)));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Batches(out, d.name());
+    }
+
+    /** n distinct indices of [0, size), sorted; all of them when n == size. */
+    static int[] pick(int size, int n, long seed) {
+        int[] all = new int[size];
+        for (int i = 0; i < size; i++) {
+            all[i] = i;
+        }
+        if (n == size) {
+            return all;
+        }
+        SplittableRandom rnd = new SplittableRandom(seed);
+        for (int i = 0; i < n; i++) {   // partial Fisher–Yates shuffle
+            int j = i + rnd.nextInt(size - i);
+            int t = all[i];
+            all[i] = all[j];
+            all[j] = t;
+        }
+        int[] picked = Arrays.copyOf(all, n);
+        Arrays.sort(picked);
+        return picked;
+    }
+
+    /** Where the examples came from, for messages and reports. */
+    public String source() {
+        return source;
+    }
+
+    public List<Tensor> list() {
+        return batches;
+    }
+
+    /** Number of examples over all batches. */
+    public int examples() {
+        int n = 0;
+        for (Tensor t : batches) {
+            n += t.dim(0);
+        }
+        return n;
+    }
+}

@@ -1,0 +1,96 @@
+package mpq.graph.op;
+
+import java.util.List;
+import mpq.graph.Attributes;
+import mpq.graph.Op;
+import mpq.graph.ValueMeta;
+import mpq.tensor.FakeQuant;
+import mpq.tensor.Parallel;
+import mpq.tensor.Shapes;
+import mpq.tensor.Tensor;
+
+/**
+ * mpq.FakeQuant: QuantizeLinear followed by DequantizeLinear in one step, on any integer grid [qmin, qmax] (so 3- or
+ * 6-bit grids too). Attributes: scales (floats), zero_points (ints), qmin, qmax, and axis when there is more than
+ * one scale (per-channel). The quantization passes insert it; ONNX export turns it into a standard QDQ pair.
+ */
+final class FakeQuantOp implements Op {
+    static final String TYPE = "FakeQuant";
+
+    /** Elements per parallel work item for per-tensor grids: big enough to amortise the hand-off. */
+    private static final int CHUNK = 1 << 14;
+
+    private final float[] scales;
+    private final float[] lo, hi;   // qmin − zp and qmax − zp per scale
+    private final int axisAttr;
+    private int outer, channels, inner, size;
+
+    FakeQuantOp(Attributes a) {
+        scales = a.getFloats("scales", null);
+        int[] zp = a.getInts("zero_points", null);
+        if (scales == null || scales.length == 0) {
+            throw new IllegalArgumentException("attribute 'scales' is required");
+        }
+        if (zp == null || zp.length != scales.length) {
+            throw new IllegalArgumentException("attribute 'zero_points' must have one value per scale ("
+                    + scales.length + ")");
+        }
+        long qmin = a.getLong("qmin", Long.MIN_VALUE), qmax = a.getLong("qmax", Long.MIN_VALUE);
+        if (qmin == Long.MIN_VALUE || qmax == Long.MIN_VALUE || qmin >= qmax
+                || qmax - qmin >= (1L << FakeQuant.MAX_BITS)) {
+            throw new IllegalArgumentException("attributes qmin < qmax are required and may span at most "
+                    + FakeQuant.MAX_BITS + " bits");
+        }
+        lo = new float[scales.length];
+        hi = new float[scales.length];
+        for (int i = 0; i < scales.length; i++) {
+            if (!(scales[i] > 0) || Float.isInfinite(scales[i])) {
+                throw new IllegalArgumentException("scale " + i + " must be positive and finite, got " + scales[i]);
+            }
+            if (zp[i] < qmin || zp[i] > qmax) {
+                throw new IllegalArgumentException("zero point " + zp[i] + " lies outside [" + qmin + ", " + qmax + "]");
+            }
+            lo[i] = qmin - zp[i];
+            hi[i] = qmax - zp[i];
+        }
+        axisAttr = a.getInt("axis", 1);
+    }
+
+    @Override
+    public List<ValueMeta> infer(List<ValueMeta> in) {
+        ValueMeta x = Args.input(in, 0, "X");
+        int[] s = x.shape();
+        size = x.size();
+        if (scales.length == 1) {
+            outer = 1;
+            channels = 1;
+            inner = size;
+        } else {
+            int axis = Shapes.axis(axisAttr, s.length);
+            if (s[axis] != scales.length) {
+                throw new IllegalArgumentException("axis " + axis + " of shape " + Shapes.toString(s) + " has "
+                        + s[axis] + " entries but there are " + scales.length + " scales");
+            }
+            channels = s[axis];
+            outer = Shapes.size(java.util.Arrays.copyOfRange(s, 0, axis));
+            inner = Shapes.size(java.util.Arrays.copyOfRange(s, axis + 1, s.length));
+        }
+        return List.of(ValueMeta.of(s, x.type()));
+    }
+
+    @Override
+    public void forward(Tensor[] in, Tensor[] out, Parallel par) {
+        float[] x = in[0].data(), y = out[0].data();
+        if (scales.length == 1) {
+            int chunks = (size + CHUNK - 1) / CHUNK;
+            par.forEach(chunks, (w, c) -> FakeQuant.apply(x, y, c * CHUNK, Math.min(size, (c + 1) * CHUNK),
+                    scales[0], lo[0], hi[0]));
+            return;
+        }
+        par.forEach(outer * channels, (w, item) -> {
+            int c = item % channels;
+            int from = item * inner;
+            FakeQuant.apply(x, y, from, from + inner, scales[c], lo[c], hi[c]);
+        });
+    }
+}
