@@ -1,0 +1,116 @@
+package mpq.quant;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import mpq.graph.Attributes;
+import mpq.graph.DType;
+import mpq.graph.Graph;
+import mpq.graph.Node;
+import mpq.graph.op.Ops;
+import mpq.tensor.Tensor;
+
+/**
+ * Builds the simulated quantized model from a float graph and a recipe: every quantized weight is replaced by its
+ * quantized-dequantized values, corrected biases are set, and each quantized activation gets an mpq.FakeQuant node
+ * that all of the value's readers then read instead.
+ */
+public final class FakeQuantPass {
+    private FakeQuantPass() {}
+
+    /** Suffix of the value a FakeQuant node writes. */
+    public static final String SUFFIX = "_fq";
+
+    public static Graph apply(Graph g, QuantRecipe recipe) {
+        Map<String, Attributes.Constant> init = new LinkedHashMap<>(g.initializers());
+        Map<String, Node> layerNodes = new HashMap<>();
+        for (Node n : g.nodes()) {
+            layerNodes.put(n.name().isEmpty() ? n.output(0) : n.name(), n);
+        }
+        Map<Node, Node> replaced = new HashMap<>();
+        for (QuantRecipe.LayerQuant l : recipe.layers()) {
+            Tensor w = g.weight(l.weight());
+            if (w == null) {
+                throw new IllegalArgumentException("recipe layer '" + l.name() + "': weight '" + l.weight()
+                        + "' is not in the graph");
+            }
+            init.put(l.weight(), new Attributes.Constant(l.weightParams().apply(w), DType.FLOAT));
+            float[] bias = recipe.biases().get(l.name());
+            if (bias != null) {
+                Node n = layerNodes.get(l.name());
+                replaced.put(n, withBias(n, bias, init));
+            }
+        }
+        Set<String> taken = new HashSet<>(init.keySet());
+        for (Node n : g.nodes()) {
+            taken.addAll(n.outputs());
+        }
+        Map<String, String> renamed = new HashMap<>();
+        List<Node> added = new ArrayList<>();
+        for (QuantRecipe.ActivationQuant a : recipe.activations()) {
+            String out = Names.fresh(a.value() + SUFFIX, taken::contains);
+            taken.add(out);
+            renamed.put(a.value(), out);
+            added.add(node(a.value(), out, a.params()));
+        }
+        List<Node> nodes = new ArrayList<>();
+        for (Node n : g.nodes()) {
+            Node m = replaced.getOrDefault(n, n);
+            nodes.add(renameInputs(m, renamed));
+        }
+        nodes.addAll(added);
+        return new Graph(g.name(), nodes, g.inputs(), g.outputs(), FoldBatchNorm.usedOnly(init, nodes), g.opset());
+    }
+
+    /** An mpq.FakeQuant node from in to out with the given parameters. */
+    public static Node node(String in, String out, QuantParams p) {
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        attrs.put("scales", p.scales());
+        long[] zp = new long[p.zeroPoints().length];
+        for (int i = 0; i < zp.length; i++) {
+            zp[i] = p.zeroPoint(i);
+        }
+        attrs.put("zero_points", zp);
+        attrs.put("qmin", (long) p.grid().qmin());
+        attrs.put("qmax", (long) p.grid().qmax());
+        if (p.perChannel()) {
+            attrs.put("axis", (long) p.axis());
+        }
+        return new Node(out + "/FakeQuant", Ops.FAKE_QUANT, Ops.MPQ_DOMAIN, List.of(in), List.of(out),
+                new Attributes(attrs));
+    }
+
+    /** The layer node with its bias set to the given values (added as a new input when it had none). */
+    private static Node withBias(Node n, float[] bias, Map<String, Attributes.Constant> init) {
+        String name = n.input(2);
+        float scale = n.opType().equals("Gemm") ? n.attributes().getFloat("beta", 1f) : 1f;
+        float[] stored = new float[bias.length];
+        for (int i = 0; i < bias.length; i++) {
+            stored[i] = bias[i] / scale;
+        }
+        int[] shape = name.isEmpty() ? new int[] {bias.length} : init.get(name).tensor().shape();
+        if (name.isEmpty()) {
+            name = Names.fresh((n.name().isEmpty() ? n.output(0) : n.name()) + ".bias", init::containsKey);
+        }
+        init.put(name, new Attributes.Constant(new Tensor(shape, stored), DType.FLOAT));
+        List<String> inputs = new ArrayList<>(List.of(n.input(0), n.input(1), name));
+        return new Node(n.name(), n.opType(), n.domain(), inputs, n.outputs(), n.attributes());
+    }
+
+    private static Node renameInputs(Node n, Map<String, String> renamed) {
+        List<String> inputs = new ArrayList<>(n.inputs());
+        boolean changed = false;
+        for (int i = 0; i < inputs.size(); i++) {
+            String r = renamed.get(inputs.get(i));
+            if (r != null) {
+                inputs.set(i, r);
+                changed = true;
+            }
+        }
+        return changed ? new Node(n.name(), n.opType(), n.domain(), inputs, n.outputs(), n.attributes()) : n;
+    }
+}

@@ -1,0 +1,130 @@
+package mpq.quant;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import mpq.base.BadInputException;
+import mpq.base.Progress;
+import mpq.data.Batches;
+import mpq.graph.Graph;
+import mpq.tensor.Tensor;
+
+/**
+ * Post-training quantization of a float model: fold BatchNorm, choose weight ranges per layer, observe activations
+ * on calibration data in one pass and choose their ranges, build the fake-quant graph, and optionally correct biases.
+ */
+public final class PostTrainingQuantizer {
+    private PostTrainingQuantizer() {}
+
+    /**
+     * @param floatGraph the model with BatchNorm folded: the reference the quantized graph is compared with
+     * @param quantized  the simulated quantized model (runs on mpq's executor)
+     * @param layers     per weight layer, what was chosen and how much the weights lost
+     * @param activations per quantized activation, its observed and chosen range and its loss
+     */
+    public record Result(Graph floatGraph, Graph quantized, QuantRecipe recipe, List<LayerReport> layers,
+                         List<ActivationReport> activations) {}
+
+    /** One weight layer: bits, and the weight's signal-to-quantization-noise ratio. */
+    public record LayerReport(String name, String opType, long params, int weightBits, int actBits, boolean perChannel,
+                              boolean edge, double weightSqnrDb) {}
+
+    /** One activation: the data's range, the clipping range chosen, and the SQNR on the calibration data. */
+    public record ActivationReport(String value, int bits, double min, double max, double lo, double hi,
+                                   double sqnrDb) {}
+
+    /**
+     * What calibration learned, independent of bit-widths and estimators: the folded graph, where to quantize, and
+     * a histogram of every activation to quantize. One of these serves any number of configurations.
+     */
+    public record Calibrated(Graph floatGraph, QuantTargets targets, Map<String, Histogram> histograms, Batches data) {}
+
+    /** Quantizes a model in one go: {@link #calibrate} then {@link #quantize}. */
+    public static Result run(Graph model, QuantConfig cfg, Batches calib, int threads, Progress progress) {
+        return quantize(calibrate(model, calib, threads, progress), cfg, threads, progress);
+    }
+
+    /** Folds BatchNorm, finds what to quantize and observes every activation in one pass over the data. */
+    public static Calibrated calibrate(Graph model, Batches calib, int threads, Progress progress) {
+        Graph g = FoldBatchNorm.apply(model);
+        QuantTargets targets = QuantTargets.find(g);
+        if (targets.layers().isEmpty()) {
+            throw new BadInputException("the model has no Conv, Gemm or MatMul layer with constant weights to quantize");
+        }
+        List<String> values = targets.activations().stream().map(QuantTargets.Activation::value).toList();
+        return new Calibrated(g, targets, Calibration.observe(g, values, calib, threads, progress), calib);
+    }
+
+    /** Chooses every range for one configuration and builds the quantized graph. */
+    public static Result quantize(Calibrated c, QuantConfig cfg, int threads, Progress progress) {
+        Graph g = c.floatGraph();
+        QuantTargets targets = c.targets();
+        List<String> names = targets.layers().stream().map(WeightLayer::name).toList();
+        List<String> unmatched = cfg.unmatchedPatterns(names);
+        if (!unmatched.isEmpty()) {
+            throw new BadInputException("layer setting " + unmatched + " matches no layer; layers are: "
+                    + String.join(", ", names));
+        }
+        Map<String, QuantConfig.LayerSpec> specs = new LinkedHashMap<>();
+        for (WeightLayer l : targets.layers()) {
+            specs.put(l.name(), cfg.specFor(l.name(), targets.isEdge(l)));
+        }
+
+        List<QuantRecipe.LayerQuant> layerQuants = new ArrayList<>();
+        List<LayerReport> layerReports = new ArrayList<>();
+        for (WeightLayer l : targets.layers()) {
+            QuantConfig.LayerSpec s = specs.get(l.name());
+            Tensor w = g.weight(l.weight());
+            QuantParams p = WeightQuantizer.params(w, s.perChannel() ? l.channelAxis() : -1, s.weightBits(),
+                    Estimators.byName(s.weightEstimator()));
+            layerQuants.add(new QuantRecipe.LayerQuant(l.name(), l.node().opType(), l.weight(), l.input(),
+                    s.weightBits(), s.actBits(), p, s.weightEstimator()));
+            layerReports.add(new LayerReport(l.name(), l.node().opType(), w.size(), s.weightBits(), s.actBits(),
+                    s.perChannel(), targets.isEdge(l), WeightQuantizer.sqnrDb(w, p.apply(w))));
+        }
+
+        Map<String, Histogram> hist = c.histograms();
+        Map<String, Integer> actBits = activationBits(targets, specs, cfg.defaults().actBits());
+        List<QuantRecipe.ActivationQuant> actQuants = new ArrayList<>();
+        List<ActivationReport> actReports = new ArrayList<>();
+        for (QuantTargets.Activation a : targets.activations()) {
+            QuantConfig.LayerSpec s = a.readers().isEmpty() ? cfg.defaults() : specs.get(a.readers().getFirst().name());
+            int bits = actBits.get(a.value());
+            IntGrid grid = new IntGrid(bits, false);
+            Histogram h = hist.get(a.value());
+            Range r = Estimators.byName(s.actEstimator()).estimate(h, grid, false);
+            QuantParams p = QuantParams.of(grid, false, r);
+            actQuants.add(new QuantRecipe.ActivationQuant(a.value(), p, s.actEstimator()));
+            double meanSquare = h.count() == 0 ? 0 : h.sumOfSquares() / h.count();
+            double noise = new QuantError(h).meanSquared(p);
+            Range chosen = p.range(0);
+            actReports.add(new ActivationReport(a.value(), bits, h.min(), h.max(), chosen.lo(), chosen.hi(),
+                    noise == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(meanSquare / noise)));
+        }
+
+        QuantRecipe recipe = new QuantRecipe(layerQuants, actQuants, Map.of());
+        if (cfg.biasCorrection()) {
+            recipe = BiasCorrection.apply(g, recipe, c.data(), threads, progress);
+        }
+        return new Result(g, FakeQuantPass.apply(g, recipe), recipe, layerReports, actReports);
+    }
+
+    /**
+     * Bits per activation: the most any weight layer reading it asks for; with no reader, the most its next
+     * quantization points get (so data on its way through pooling to an 8-bit last layer stays at 8 bits); else the
+     * default.
+     */
+    static Map<String, Integer> activationBits(QuantTargets targets, Map<String, QuantConfig.LayerSpec> specs,
+                                               int defaultBits) {
+        Map<String, Integer> bits = new LinkedHashMap<>();
+        List<QuantTargets.Activation> acts = targets.activations();
+        for (int i = acts.size() - 1; i >= 0; i--) {   // later points first: next points are decided before
+            QuantTargets.Activation a = acts.get(i);
+            int b = a.readers().stream().mapToInt(r -> specs.get(r.name()).actBits()).max()
+                    .orElse(a.next().stream().mapToInt(v -> bits.getOrDefault(v, defaultBits)).max().orElse(defaultBits));
+            bits.put(a.value(), b);
+        }
+        return bits;
+    }
+}

@@ -1,0 +1,148 @@
+package mpq.quant;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import mpq.base.BadInputException;
+
+/**
+ * What to quantize how: default bit-widths, granularity and range estimators, per-layer overrides by name or glob
+ * pattern, and the policy that keeps the first and last layers at 8 bits. Immutable; the with-methods return copies.
+ *
+ * @param defaults       settings of every layer no override names
+ * @param keepFirstLast  first layers (reading the model input) and last layers (producing an output) get 8-bit
+ *                       weights and inputs unless an override names them
+ * @param overrides      applied in order after the defaults and the first/last policy; later ones win
+ * @param biasCorrection correct each layer's bias for the mean shift quantization causes (empirical, per channel)
+ */
+public record QuantConfig(LayerSpec defaults, boolean keepFirstLast, List<Override> overrides, boolean biasCorrection) {
+    /** The bits the first/last-layer policy keeps. */
+    public static final int EDGE_BITS = 8;
+
+    /**
+     * Settings of one layer: weight bits, bits of its input activation, per-channel weights, and the estimators for
+     * weight and activation ranges. Weights use symmetric signed grids; activations affine unsigned grids.
+     */
+    public record LayerSpec(int weightBits, int actBits, boolean perChannel, String weightEstimator,
+                            String actEstimator) {
+        public LayerSpec {
+            IntGrid.checkBits(weightBits, "weight bit-width");
+            IntGrid.checkBits(actBits, "activation bit-width");
+            Estimators.byName(weightEstimator);
+            Estimators.byName(actEstimator);
+        }
+
+        public LayerSpec withBits(int w, int a) {
+            return new LayerSpec(w, a, perChannel, weightEstimator, actEstimator);
+        }
+    }
+
+    /**
+     * A change to the layers whose name matches pattern (exact, or a glob with * and ?); null fields leave the
+     * setting alone.
+     */
+    public record Override(String pattern, Integer weightBits, Integer actBits, Boolean perChannel, String estimator) {
+        private static final Pattern BITS = Pattern.compile("(?:w(\\d+))?(?:a(\\d+))?");
+
+        public boolean matches(String layer) {
+            return pattern.equals(layer) || glob(pattern).matcher(layer).matches();
+        }
+
+        LayerSpec applyTo(LayerSpec s) {
+            return new LayerSpec(weightBits != null ? weightBits : s.weightBits(),
+                    actBits != null ? actBits : s.actBits(),
+                    perChannel != null ? perChannel : s.perChannel(),
+                    estimator != null ? Estimators.forWeights(estimator) : s.weightEstimator(),
+                    estimator != null ? estimator : s.actEstimator());
+        }
+
+        /** Parses "PATTERN=w4a8", "PATTERN=w4" or "PATTERN=a6" (case-insensitive bits). */
+        public static Override parse(String text) {
+            int eq = text.lastIndexOf('=');
+            if (eq <= 0) {
+                throw new BadInputException("layer setting '" + text + "' must look like NAME=w4a8 (or NAME=w4, NAME=a6)");
+            }
+            Matcher m = BITS.matcher(text.substring(eq + 1).toLowerCase(Locale.ROOT));
+            if (!m.matches() || (m.group(1) == null && m.group(2) == null)) {
+                throw new BadInputException("layer setting '" + text + "': after '=' expected bits like w4a8, w4 or a6");
+            }
+            Integer w = m.group(1) == null ? null : Integer.valueOf(m.group(1));
+            Integer a = m.group(2) == null ? null : Integer.valueOf(m.group(2));
+            if (w != null) {
+                IntGrid.checkBits(w, "weight bit-width in '" + text + "'");
+            }
+            if (a != null) {
+                IntGrid.checkBits(a, "activation bit-width in '" + text + "'");
+            }
+            return new Override(text.substring(0, eq), w, a, null, null);
+        }
+
+        private static Pattern glob(String g) {
+            StringBuilder re = new StringBuilder();
+            for (char c : g.toCharArray()) {
+                re.append(c == '*' ? ".*" : c == '?' ? "." : Pattern.quote(String.valueOf(c)));
+            }
+            return Pattern.compile(re.toString());
+        }
+    }
+
+    public QuantConfig {
+        overrides = List.copyOf(overrides);
+    }
+
+    /** Uniform bits with the default estimator (mse), per-channel weights, first/last layers at 8 bits. */
+    public static QuantConfig uniform(int weightBits, int actBits) {
+        return new QuantConfig(new LayerSpec(weightBits, actBits, true, "mse", "mse"), true, List.of(), false);
+    }
+
+    /** The named estimator for activations and, unless it is for activations only, for weights. */
+    public QuantConfig withEstimator(String name) {
+        return withDefaults(new LayerSpec(defaults.weightBits(), defaults.actBits(), defaults.perChannel(),
+                Estimators.forWeights(name), name));
+    }
+
+    public QuantConfig withDefaults(LayerSpec d) {
+        return new QuantConfig(d, keepFirstLast, overrides, biasCorrection);
+    }
+
+    public QuantConfig withKeepFirstLast(boolean keep) {
+        return new QuantConfig(defaults, keep, overrides, biasCorrection);
+    }
+
+    public QuantConfig withBiasCorrection(boolean on) {
+        return new QuantConfig(defaults, keepFirstLast, overrides, on);
+    }
+
+    public QuantConfig withOverride(Override o) {
+        List<Override> list = new ArrayList<>(overrides);
+        list.add(o);
+        return new QuantConfig(defaults, keepFirstLast, list, biasCorrection);
+    }
+
+    /** The settings of one layer. */
+    public LayerSpec specFor(String layer, boolean firstOrLast) {
+        LayerSpec s = defaults;
+        if (keepFirstLast && firstOrLast) {
+            s = s.withBits(Math.max(EDGE_BITS, s.weightBits()), Math.max(EDGE_BITS, s.actBits()));
+        }
+        for (Override o : overrides) {
+            if (o.matches(layer)) {
+                s = o.applyTo(s);
+            }
+        }
+        return s;
+    }
+
+    /** Override patterns that name no layer: almost always a typo the user wants to hear about. */
+    public List<String> unmatchedPatterns(List<String> layers) {
+        List<String> out = new ArrayList<>();
+        for (Override o : overrides) {
+            if (layers.stream().noneMatch(o::matches)) {
+                out.add(o.pattern());
+            }
+        }
+        return out;
+    }
+}

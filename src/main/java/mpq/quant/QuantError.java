@@ -1,0 +1,83 @@
+package mpq.quant;
+
+import java.util.function.DoubleFunction;
+
+/**
+ * Mean squared quantization error of the data a histogram summarises, each non-empty bin standing for its values
+ * at its centre. Built once per histogram, then evaluated for many candidate ranges.
+ */
+final class QuantError {
+    private final float[] centers;
+    private final double[] counts;
+    private final double total;
+
+    QuantError(Histogram h) {
+        int n = 0;
+        for (int i = 0; i < h.bins(); i++) {
+            if (h.countAt(i) > 0) {
+                n++;
+            }
+        }
+        centers = new float[n];
+        counts = new double[n];
+        double t = 0;
+        for (int i = 0, k = 0; i < h.bins(); i++) {
+            double c = h.countAt(i);
+            if (c > 0) {
+                centers[k] = (float) h.center(i);
+                counts[k++] = c;
+                t += c;
+            }
+        }
+        total = t;
+    }
+
+    /** Mean over all values of (x − Q(x))² under per-tensor parameters. */
+    double meanSquared(QuantParams p) {
+        if (total == 0) {
+            return 0;
+        }
+        float s = p.scale(0), lo = p.lowSteps(0), hi = p.highSteps(0);
+        double sum = 0;
+        for (int i = 0; i < centers.length; i++) {
+            double d = centers[i] - mpq.tensor.FakeQuant.quantizeDequantize(centers[i], s, lo, hi);
+            sum += counts[i] * d * d;
+        }
+        return sum / total;
+    }
+
+    double meanSquared(Range r, IntGrid grid, boolean symmetric) {
+        return meanSquared(QuantParams.of(grid, symmetric, r));
+    }
+
+    /**
+     * The factor α in (0, 1] whose range rangeAt(α) has the least error: a coarse scan, then a finer one around the
+     * best coarse point.
+     */
+    double bestFactor(DoubleFunction<Range> rangeAt, IntGrid grid, boolean symmetric) {
+        int coarse = 100;
+        double best = 1, bestErr = meanSquared(rangeAt.apply(1), grid, symmetric);
+        for (int k = 1; k < coarse; k++) {
+            double a = (double) k / coarse;
+            double e = meanSquared(rangeAt.apply(a), grid, symmetric);
+            if (e < bestErr) {
+                bestErr = e;
+                best = a;
+            }
+        }
+        double center = best;
+        int fine = 40;
+        for (int k = -fine; k <= fine; k++) {
+            double a = center + (double) k / (coarse * fine);
+            if (a <= 0 || a > 1) {
+                continue;
+            }
+            double e = meanSquared(rangeAt.apply(a), grid, symmetric);
+            if (e < bestErr) {
+                bestErr = e;
+                best = a;
+            }
+        }
+        return best;
+    }
+}

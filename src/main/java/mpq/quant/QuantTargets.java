@@ -1,0 +1,217 @@
+package mpq.quant;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import mpq.graph.Graph;
+import mpq.graph.Node;
+import mpq.graph.ValueInfo;
+
+/**
+ * Where a graph gets quantized, as a deployed integer model would: the weights of every {@link WeightLayer}, and
+ * activations at the input of every weight layer, after every ReLU, and at the output of every Add (after the ReLU
+ * that follows it, when it is the Add's only reader, as integer kernels fuse the two).
+ *
+ * @param layers       weight layers in graph order
+ * @param edgeLayers   names of first layers (reached from a model input without another weight layer) and last
+ *                     layers (reaching a model output without another weight layer)
+ * @param activations  activation values to quantize, in graph order
+ */
+public record QuantTargets(List<WeightLayer> layers, Set<String> edgeLayers, List<Activation> activations) {
+    /**
+     * One activation to quantize. readers are the weight layers it flows into before it is quantized again (their
+     * input bit-widths decide its own); next are the activations where it is quantized again before reaching a
+     * weight layer (through pooling, reshapes, Adds), which decide its bits when it has no readers; nonNegative
+     * holds when the graph guarantees values ≥ 0 (ReLU and what keeps its sign).
+     */
+    public record Activation(String value, List<WeightLayer> readers, List<String> next, boolean nonNegative) {}
+
+    public static QuantTargets find(Graph g) {
+        List<WeightLayer> layers = WeightLayer.find(g);
+        Map<Node, WeightLayer> byNode = new LinkedHashMap<>();
+        for (WeightLayer l : layers) {
+            byNode.put(l.node(), l);
+        }
+        Map<String, List<Node>> consumers = g.consumers();
+        Set<String> outputs = new HashSet<>();
+        for (ValueInfo v : g.outputs()) {
+            outputs.add(v.name());
+        }
+        Set<String> nonNegative = nonNegativeValues(g);
+
+        Set<String> points = new java.util.LinkedHashSet<>();
+        for (ValueInfo in : g.inputs()) {
+            if (readsAsData(in.name(), consumers, byNode)) {
+                points.add(in.name());
+            }
+        }
+        for (Node n : g.nodes()) {
+            WeightLayer l = byNode.get(n);
+            if (l != null) {
+                points.add(l.input());
+            }
+            String out = n.outputs().isEmpty() ? "" : n.output(0);
+            if (n.opType().equals("Relu")) {
+                points.add(out);
+            } else if (n.opType().equals("Add")) {
+                List<Node> readers = consumers.getOrDefault(out, List.of());
+                boolean reluOnly = readers.size() == 1 && readers.getFirst().opType().equals("Relu");
+                if (!reluOnly) {
+                    points.add(out);
+                }
+            }
+        }
+        List<Activation> acts = new ArrayList<>();
+        for (ValueInfo in : g.inputs()) {
+            addPoint(in.name(), points, outputs, consumers, byNode, nonNegative, acts);
+        }
+        for (Node n : g.nodes()) {
+            for (String out : n.outputs()) {
+                addPoint(out, points, outputs, consumers, byNode, nonNegative, acts);
+            }
+        }
+
+        Set<String> edges = new HashSet<>();
+        for (ValueInfo in : g.inputs()) {
+            for (WeightLayer l : downstream(in.name(), consumers, byNode, Set.of()).layers()) {
+                edges.add(l.name());
+            }
+        }
+        for (WeightLayer l : layers) {
+            if (reachesOutput(l.output(), consumers, byNode, outputs)) {
+                edges.add(l.name());
+            }
+        }
+        return new QuantTargets(List.copyOf(layers), Set.copyOf(edges), List.copyOf(acts));
+    }
+
+    private static void addPoint(String value, Set<String> points, Set<String> outputs, Map<String, List<Node>> consumers,
+                                 Map<Node, WeightLayer> byNode, Set<String> nonNegative, List<Activation> acts) {
+        if (points.contains(value) && !outputs.contains(value)) {
+            Downstream d = downstream(value, consumers, byNode, points);
+            acts.add(new Activation(value, d.layers(), d.points(), nonNegative.contains(value)));
+        }
+    }
+
+    private static boolean readsAsData(String value, Map<String, List<Node>> consumers, Map<Node, WeightLayer> byNode) {
+        return !downstream(value, consumers, byNode, Set.of()).layers().isEmpty();
+    }
+
+    public boolean isEdge(WeightLayer l) {
+        return edgeLayers.contains(l.name());
+    }
+
+    /** What a value flows into: weight layers reading it as data, and stop values reached first. */
+    private record Downstream(List<WeightLayer> layers, List<String> points) {}
+
+    /**
+     * Weight layers that read a value as data, directly or through ops that are neither weight layers nor produce
+     * a value in stops (where the data is quantized again); and those stop values.
+     */
+    private static Downstream downstream(String value, Map<String, List<Node>> consumers,
+                                         Map<Node, WeightLayer> byNode, Set<String> stops) {
+        List<WeightLayer> found = new ArrayList<>();
+        List<String> points = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        Deque<String> todo = new ArrayDeque<>(List.of(value));
+        while (!todo.isEmpty()) {
+            String v = todo.poll();
+            if (!seen.add(v)) {
+                continue;
+            }
+            if (!v.equals(value) && stops.contains(v)) {
+                points.add(v);
+                continue;
+            }
+            for (Node c : consumers.getOrDefault(v, List.of())) {
+                WeightLayer l = byNode.get(c);
+                if (l != null) {
+                    if (l.input().equals(v) && !found.contains(l)) {
+                        found.add(l);
+                    }
+                } else {
+                    todo.addAll(c.outputs());
+                }
+            }
+        }
+        return new Downstream(found, points);
+    }
+
+    private static boolean reachesOutput(String value, Map<String, List<Node>> consumers, Map<Node, WeightLayer> byNode,
+                                         Set<String> outputs) {
+        Set<String> seen = new HashSet<>();
+        Deque<String> todo = new ArrayDeque<>(List.of(value));
+        while (!todo.isEmpty()) {
+            String v = todo.poll();
+            if (outputs.contains(v)) {
+                return true;
+            }
+            if (!seen.add(v)) {
+                continue;
+            }
+            for (Node c : consumers.getOrDefault(v, List.of())) {
+                if (!byNode.containsKey(c)) {
+                    todo.addAll(c.outputs());
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Ops whose output is ≥ 0 when their data inputs are. */
+    private static final Set<String> SIGN_KEEPING = Set.of("MaxPool", "AveragePool", "GlobalAveragePool",
+            "GlobalMaxPool", "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Transpose", "Identity", "Slice", "Concat",
+            "Add", "Mul", "Pad", "Gather", "Relu");
+
+    /** Values the graph guarantees to be non-negative: ReLU outputs and what sign-keeping ops make of them. */
+    static Set<String> nonNegativeValues(Graph g) {
+        Set<String> nonNeg = new HashSet<>();
+        for (Node n : g.nodes()) {
+            boolean yes = switch (n.opType()) {
+                case "Relu", "Sigmoid", "Softmax" -> true;
+                case "Clip" -> clipMinNonNegative(n, g);
+                default -> SIGN_KEEPING.contains(n.opType()) && dataInputsNonNegative(n, g, nonNeg);
+            };
+            if (yes) {
+                nonNeg.addAll(n.outputs());
+            }
+        }
+        return nonNeg;
+    }
+
+    private static boolean dataInputsNonNegative(Node n, Graph g, Set<String> nonNeg) {
+        int data = switch (n.opType()) {
+            case "Add", "Mul", "Concat" -> n.inputs().size();
+            default -> 1;   // shape, pad and index inputs do not carry data
+        };
+        for (int i = 0; i < data; i++) {
+            String in = n.input(i);
+            boolean constNonNeg = g.initializers().containsKey(in) && minOf(g.weight(in).data(), g.weight(in).size()) >= 0;
+            if (!nonNeg.contains(in) && !constNonNeg) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean clipMinNonNegative(Node n, Graph g) {
+        if (n.attributes().has("min")) {
+            return n.attributes().getFloat("min", -1) >= 0;
+        }
+        String min = n.input(1);
+        return !min.isEmpty() && g.initializers().containsKey(min) && g.weight(min).get(0) >= 0;
+    }
+
+    private static float minOf(float[] x, int n) {
+        float m = Float.POSITIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            m = Math.min(m, x[i]);
+        }
+        return m;
+    }
+}

@@ -1,0 +1,159 @@
+package mpq.quant;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import mpq.base.AtomicFiles;
+import mpq.base.BadInputException;
+
+/**
+ * A {@link QuantRecipe} as JSON ("recipe.json"): per layer its weight grid with every scale, per activation its grid,
+ * scale and zero point, and corrected biases. Scales are written with enough digits to read back the same float.
+ */
+public final class RecipeJson {
+    private RecipeJson() {}
+
+    public static final String FORMAT = "mpq-recipe";
+    public static final int VERSION = 1;
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** The recipe as a JSON tree; extra entries (model name, settings) may be added by the caller. */
+    public static ObjectNode toJson(QuantRecipe r) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("format", FORMAT);
+        root.put("version", VERSION);
+        ArrayNode layers = root.putArray("layers");
+        for (QuantRecipe.LayerQuant l : r.layers()) {
+            ObjectNode o = layers.addObject();
+            o.put("name", l.name());
+            o.put("op", l.opType());
+            o.put("weight", l.weight());
+            o.put("input", l.input());
+            o.put("w_bits", l.weightBits());
+            o.put("a_bits", l.actBits());
+            o.put("weight_estimator", l.weightEstimator());
+            o.set("weight_quant", params(l.weightParams()));
+        }
+        ArrayNode acts = root.putArray("activations");
+        for (QuantRecipe.ActivationQuant a : r.activations()) {
+            ObjectNode o = acts.addObject();
+            o.put("value", a.value());
+            o.put("estimator", a.estimator());
+            o.set("quant", params(a.params()));
+        }
+        ObjectNode biases = root.putObject("biases");
+        for (Map.Entry<String, float[]> e : r.biases().entrySet()) {
+            ArrayNode b = biases.putArray(e.getKey());
+            for (float v : e.getValue()) {
+                b.add(v);
+            }
+        }
+        return root;
+    }
+
+    private static ObjectNode params(QuantParams p) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("bits", p.grid().bits());
+        o.put("signed", p.grid().signed());
+        o.put("symmetric", p.symmetric());
+        o.put("axis", p.axis());
+        o.put("qmin", p.grid().qmin());
+        o.put("qmax", p.grid().qmax());
+        ArrayNode s = o.putArray("scales");
+        for (float v : p.scales()) {
+            s.add(v);
+        }
+        ArrayNode z = o.putArray("zero_points");
+        for (int v : p.zeroPoints()) {
+            z.add(v);
+        }
+        return o;
+    }
+
+    public static void write(ObjectNode json, Path file) {
+        AtomicFiles.write(file, out -> JSON.writeValue(out, json));
+    }
+
+    public static QuantRecipe read(Path file) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(Files.readAllBytes(file));
+        } catch (NoSuchFileException e) {
+            throw new BadInputException(file + ": no such file");
+        } catch (IOException e) {
+            throw new BadInputException(file + ": not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
+        }
+        if (root == null || !FORMAT.equals(root.path("format").asText())) {
+            throw new BadInputException(file + ": not an mpq recipe (expected \"format\": \"" + FORMAT + "\")");
+        }
+        try {
+            List<QuantRecipe.LayerQuant> layers = new ArrayList<>();
+            for (JsonNode o : root.path("layers")) {
+                layers.add(new QuantRecipe.LayerQuant(text(o, "name"), text(o, "op"), text(o, "weight"),
+                        text(o, "input"), integer(o, "w_bits"), integer(o, "a_bits"), params(o.get("weight_quant")),
+                        text(o, "weight_estimator")));
+            }
+            List<QuantRecipe.ActivationQuant> acts = new ArrayList<>();
+            for (JsonNode o : root.path("activations")) {
+                acts.add(new QuantRecipe.ActivationQuant(text(o, "value"), params(o.get("quant")), text(o, "estimator")));
+            }
+            Map<String, float[]> biases = new LinkedHashMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = root.path("biases").fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                float[] b = new float[e.getValue().size()];
+                for (int i = 0; i < b.length; i++) {
+                    b[i] = (float) e.getValue().get(i).asDouble();
+                }
+                biases.put(e.getKey(), b);
+            }
+            return new QuantRecipe(layers, acts, biases);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new BadInputException(file + ": malformed recipe (" + e.getMessage() + ")");
+        }
+    }
+
+    private static QuantParams params(JsonNode o) {
+        if (o == null) {
+            throw new IllegalArgumentException("missing quantization parameters");
+        }
+        IntGrid grid = new IntGrid(integer(o, "bits"), o.path("signed").asBoolean());
+        JsonNode s = o.path("scales"), z = o.path("zero_points");
+        float[] scales = new float[s.size()];
+        int[] zps = new int[z.size()];
+        for (int i = 0; i < scales.length; i++) {
+            scales[i] = (float) s.get(i).asDouble();
+        }
+        for (int i = 0; i < zps.length; i++) {
+            zps[i] = z.get(i).asInt();
+        }
+        return new QuantParams(grid, o.path("symmetric").asBoolean(), scales, zps, integer(o, "axis"));
+    }
+
+    private static String text(JsonNode o, String field) {
+        JsonNode v = o.get(field);
+        if (v == null || !v.isTextual()) {
+            throw new IllegalArgumentException("field '" + field + "' must be a string");
+        }
+        return v.asText();
+    }
+
+    private static int integer(JsonNode o, String field) {
+        JsonNode v = o.get(field);
+        if (v == null || !v.canConvertToInt()) {
+            throw new IllegalArgumentException("field '" + field + "' must be an integer");
+        }
+        return v.asInt();
+    }
+}

@@ -1,0 +1,54 @@
+package mpq.quant;
+
+import java.util.HashMap;
+import java.util.Map;
+import mpq.graph.Attributes;
+import mpq.graph.DType;
+import mpq.graph.Graph;
+
+/**
+ * Storage a model's parameters need: quantized weights at their bit-width (packed), plus per scale a float32 scale
+ * and a zero point at the weight's bit-width, plus every other float parameter (biases, unquantized weights) at 32
+ * bits, as an int32 bias or a float would be stored.
+ */
+public final class WeightSize {
+    private WeightSize() {}
+
+    /** Bits one layer's quantized weight takes with its scales and zero points. */
+    public static long layerBits(long params, int bits, int scales) {
+        return params * bits + (long) scales * (32 + bits);
+    }
+
+    /** Bytes of all parameters of the float graph under the recipe (rounded up to whole bytes). */
+    public static long bytes(Graph g, QuantRecipe r) {
+        Map<String, QuantRecipe.LayerQuant> quantized = new HashMap<>();
+        for (QuantRecipe.LayerQuant l : r.layers()) {
+            quantized.put(l.weight(), l);
+        }
+        long bits = 0;
+        for (Map.Entry<String, Attributes.Constant> e : g.initializers().entrySet()) {
+            if (!isParameter(e.getValue())) {
+                continue;
+            }
+            QuantRecipe.LayerQuant l = quantized.get(e.getKey());
+            long n = e.getValue().tensor().size();
+            bits += l == null ? 32 * n : layerBits(n, l.weightBits(), l.weightParams().scales().length);
+        }
+        return (bits + 7) / 8;
+    }
+
+    /** Bytes of all float parameters at 32 bits: the unquantized model. */
+    public static long float32Bytes(Graph g) {
+        long n = 0;
+        for (Attributes.Constant c : g.initializers().values()) {
+            if (isParameter(c)) {
+                n += c.tensor().size();
+            }
+        }
+        return 4 * n;
+    }
+
+    private static boolean isParameter(Attributes.Constant c) {
+        return c.type() == DType.FLOAT && c.tensor().rank() >= 1;
+    }
+}

@@ -1,0 +1,87 @@
+package mpq.quant;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import mpq.graph.Attributes;
+import mpq.graph.DType;
+import mpq.graph.Graph;
+import mpq.graph.Node;
+import mpq.graph.ValueInfo;
+import mpq.tensor.Tensor;
+
+/** Small networks with random weights, built node by node, for the quantization tests. */
+final class Nets {
+    private final List<Node> nodes = new ArrayList<>();
+    private final Map<String, Attributes.Constant> init = new LinkedHashMap<>();
+    private final SplittableRandom rnd;
+
+    Nets(long seed) {
+        rnd = new SplittableRandom(seed);
+    }
+
+    Tensor random(double scale, int... shape) {
+        Tensor t = Tensor.zeros(shape);
+        for (int i = 0; i < t.size(); i++) {
+            t.data()[i] = (float) ((rnd.nextDouble() * 2 - 1) * scale);
+        }
+        return t;
+    }
+
+    String param(String name, Tensor t) {
+        init.put(name, new Attributes.Constant(t, DType.FLOAT));
+        return name;
+    }
+
+    String node(String op, String name, Map<String, Object> attrs, String... inputs) {
+        nodes.add(new Node(name, op, "", List.of(inputs), List.of(name + "_out"), new Attributes(attrs)));
+        return name + "_out";
+    }
+
+    String conv(String name, String x, int in, int out, int k, int group, boolean bias) {
+        String w = param(name + ".w", random(Math.sqrt(3.0 / (in / group * k * k)), out, in / group, k, k));
+        Map<String, Object> a = Map.of("pads", new long[] {k / 2, k / 2, k / 2, k / 2}, "group", (long) group);
+        return bias ? node("Conv", name, a, x, w, param(name + ".b", random(0.1, out))) : node("Conv", name, a, x, w);
+    }
+
+    String bn(String name, String x, int channels) {
+        Tensor gamma = random(0.5, channels), var = random(0.5, channels);
+        for (int i = 0; i < channels; i++) {
+            gamma.data()[i] += 1f;
+            var.data()[i] += 0.6f;
+        }
+        return node("BatchNormalization", name, Map.of("epsilon", 1e-5f), x, param(name + ".g", gamma),
+                param(name + ".beta", random(0.3, channels)), param(name + ".mean", random(0.3, channels)),
+                param(name + ".var", var));
+    }
+
+    Graph graph(int[] inputShape, String output) {
+        return new Graph("net", nodes, List.of(new ValueInfo("x", DType.FLOAT, inputShape)),
+                List.of(new ValueInfo(output, DType.FLOAT, new int[0])), init, 13);
+    }
+
+    /**
+     * A small residual CNN: conv-relu, conv, add with the block input, relu, global pooling, flatten, gemm. With bn,
+     * each conv is followed by a BatchNormalization.
+     */
+    static Graph residual(long seed, boolean bn) {
+        Nets n = new Nets(seed);
+        String h = n.conv("conv1", "x", 3, 8, 3, 1, !bn);
+        h = bn ? n.bn("bn1", h, 8) : h;
+        String block = n.node("Relu", "relu1", Map.of(), h);
+        h = n.conv("conv2", block, 8, 8, 3, 2, !bn);
+        h = bn ? n.bn("bn2", h, 8) : h;
+        h = n.node("Relu", "relu2", Map.of(), h);
+        h = n.conv("conv3", h, 8, 8, 3, 1, !bn);
+        h = bn ? n.bn("bn3", h, 8) : h;
+        h = n.node("Add", "add", Map.of(), h, block);
+        h = n.node("Relu", "relu3", Map.of(), h);
+        h = n.node("GlobalAveragePool", "gap", Map.of(), h);
+        h = n.node("Flatten", "flatten", Map.of(), h);
+        String w = n.param("fc.w", n.random(0.5, 5, 8));
+        h = n.node("Gemm", "fc", Map.of("transB", 1L), h, w, n.param("fc.b", n.random(0.1, 5)));
+        return n.graph(new int[] {-1, 3, 8, 8}, h);
+    }
+}
