@@ -22,6 +22,12 @@ public final class SharedData {
         return p;
     }
 
+    public static Path cifarTrain() {
+        Path p = ROOT.resolve("data/cifar10/train_subset.bin");
+        Assumptions.assumeTrue(Files.isRegularFile(p), "skipped: " + p + " not found (../shared is absent)");
+        return p;
+    }
+
     /** The preprocessing ../shared/README.md gives for the ResNet-20/32 models (ResNet-8 takes raw pixels). */
     public static mpq.data.Preprocess preprocessFor(String model) {
         if (model.startsWith("resnet8")) {

@@ -26,6 +26,11 @@ final class Output {
         }
     }
 
+    /** Writes value as indented JSON to a stream (for files; {@link #json} is for stdout). */
+    static void writeJson(java.io.OutputStream out, Object value) throws java.io.IOException {
+        JSON.writeValue(out, value);
+    }
+
     /** A plain text table: columns padded to their widest cell; numeric-looking cells right-aligned. */
     static final class Table {
         private final List<String[]> rows = new ArrayList<>();

@@ -13,6 +13,8 @@ import java.util.Random;
 import mpq.SharedData;
 import mpq.onnx.proto.Onnx;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Each kind of bad input gets one line naming the problem, exit code 2, and no stack trace. */
@@ -74,9 +76,8 @@ class BadInputTest {
         assertOneLineError(CliRun.of("inspect", f.toString()), "Atan (node 'third')", "Erf (node 'first')");
     }
 
-    @Test
-    void dataThatDoesNotFitTheModel() throws IOException {
-        Path model = SharedData.model("resnet20_cifar10.onnx");
+    /** Four 1x28x28 IDX images with labels: data that does not fit a CIFAR model. */
+    private Path mnistShapedImages() throws IOException {
         Path images = tmp.resolve("t10k-images-idx3-ubyte");
         Path labels = tmp.resolve("t10k-labels-idx1-ubyte");
         try (DataOutputStream d = new DataOutputStream(Files.newOutputStream(images))) {
@@ -91,8 +92,48 @@ class BadInputTest {
             d.writeInt(4);
             d.write(new byte[4]);
         }
+        return images;
+    }
+
+    @Test
+    void dataThatDoesNotFitTheModel() throws IOException {
+        Path model = SharedData.model("resnet20_cifar10.onnx");
+        Path images = mnistShapedImages();
         assertOneLineError(CliRun.of("eval", model.toString(), "--data", images.toString()),
                 images.toString(), "[1, 28, 28]", "[?, 3, 32, 32]");
+    }
+
+    @Test
+    void calibrationDataThatDoesNotFitTheModel() throws IOException {
+        Path model = SharedData.model("resnet20_cifar10.onnx");
+        Path images = mnistShapedImages();
+        assertOneLineError(CliRun.of("quantize", model.toString(), "--calib", images.toString()),
+                images.toString(), "[1, 28, 28]", "[?, 3, 32, 32]");
+    }
+
+    @Test
+    void emptyCalibrationSet() throws IOException {
+        Path model = SharedData.model("resnet20_cifar10.onnx");
+        Path empty = tmp.resolve("empty.bin");
+        Files.write(empty, new byte[0]);
+        assertOneLineError(CliRun.of("quantize", model.toString(), "--calib", empty.toString()),
+                empty.toString(), "empty");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--w-bits=1", "--w-bits=9", "--a-bits=17", "--a-bits=0"})
+    void bitsOutsideTheSupportedRange(String option) {
+        Path model = SharedData.model("resnet20_cifar10.onnx");
+        String value = option.substring(option.indexOf('=') + 1);
+        assertOneLineError(CliRun.of("quantize", model.toString(), "--calib", SharedData.cifarTrain().toString(), option),
+                option.substring(0, option.indexOf('=')), "2 to 8 or 16", "got " + value);
+    }
+
+    @Test
+    void unknownEstimatorListsTheKnownOnes() {
+        Path model = SharedData.model("resnet20_cifar10.onnx");
+        assertOneLineError(CliRun.of("quantize", model.toString(), "--calib", SharedData.cifarTrain().toString(),
+                "--estimator", "kl"), "'kl'", "minmax, percentile, mse, aciq, entropy");
     }
 
     @Test

@@ -57,4 +57,40 @@ class CommandsTest {
         assertTrue(j.get("top1").asDouble() > 0.8, "resnet8 is 87% accurate on the full set");
         assertTrue(j.get("images_per_s").asDouble() > 0);
     }
+
+    @Test
+    void quantizeJsonAndSavedRecipe(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        java.nio.file.Path out = tmp.resolve("q");
+        CliRun r = CliRun.of("quantize", SharedData.model("resnet8_mlperftiny_cifar10.onnx").toString(), "--calib",
+                SharedData.cifarTrain().toString(), "--calib-limit", "256", "--eval", SharedData.cifarTest().toString(),
+                "--limit", "500", "--w-bits", "4", "--a-bits", "8", "--out", out.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = JSON.readTree(r.out());
+        for (String k : new String[] {"top1", "top1_correct", "fp32_top1", "w_bits", "a_bits", "weight_bytes", "layers",
+                "activations"}) {
+            assertTrue(j.has(k), "key " + k);
+        }
+        assertEquals(4, j.get("w_bits").asInt());
+        assertEquals(256, j.get("calib_images").asInt());
+        assertEquals(500, j.get("eval_images").asInt());
+        assertEquals(j.get("top1_correct").asInt() / 500.0, j.get("top1").asDouble(), 1e-12);
+        assertTrue(j.get("top1").asDouble() > 0.7, "W4A8 resnet8 on 500 images: " + j.get("top1"));
+        assertTrue(j.get("weight_bytes").asLong() < j.get("float_weight_bytes").asLong() / 4);
+        mpq.quant.QuantRecipe recipe = mpq.quant.RecipeJson.read(out.resolve("recipe.json"));
+        assertEquals(j.get("layers").size(), recipe.layers().size());
+        assertTrue(java.nio.file.Files.isRegularFile(out.resolve("summary.json")));
+    }
+
+    @Test
+    void compareTabulatesEveryCell() throws Exception {
+        CliRun r = CliRun.of("compare", SharedData.model("resnet8_mlperftiny_cifar10.onnx").toString(), "--calib",
+                SharedData.cifarTrain().toString(), "--calib-limit", "128", "--eval", SharedData.cifarTest().toString(),
+                "--limit", "200", "--configs", "W8A8,W4A8", "--estimators", "minmax,entropy", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = JSON.readTree(r.out());
+        assertEquals(4, j.get("results").size());
+        assertEquals("W4A8", j.get("results").get(2).get("config").asText());
+        assertEquals("minmax", j.get("results").get(2).get("estimator").asText());
+        assertTrue(j.get("results").get(0).get("top1").asDouble() > 0.7);
+    }
 }
