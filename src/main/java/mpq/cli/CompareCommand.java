@@ -38,8 +38,9 @@ import picocli.CommandLine.Parameters;
                 + "the same as 'mpq quantize' with those settings.",
                 "",
                 "Example:",
-                "  mpq compare resnet20_cifar10.onnx --calib train_subset.bin --eval test_batch.bin \\",
-                "      --configs W8A8,W4A8,W4A4 --estimators mse,percentile --scale 255 \\",
+                "  mpq compare resnet20_cifar10.onnx --calib train_subset.bin \\",
+                "      --eval test_batch.bin --configs W8A8,W4A8,W4A4 \\",
+                "      --estimators mse,percentile --scale 255 \\",
                 "      --mean 0.485,0.456,0.406 --std 0.229,0.224,0.225", ""})
 final class CompareCommand implements Callable<Integer> {
     private static final Pattern CONFIG = Pattern.compile("w(\\d+)a(\\d+)");

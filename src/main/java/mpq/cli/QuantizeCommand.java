@@ -39,8 +39,9 @@ import picocli.CommandLine.Parameters;
                 + "unless --no-keep-first-last.",
                 "",
                 "Example (CIFAR-10, 4-bit weights, 8-bit activations):",
-                "  mpq quantize resnet20_cifar10.onnx --calib train_subset.bin --eval test_batch.bin \\",
-                "      --w-bits 4 --a-bits 8 --scale 255 --mean 0.485,0.456,0.406 --std 0.229,0.224,0.225", ""})
+                "  mpq quantize resnet20_cifar10.onnx --calib train_subset.bin \\",
+                "      --eval test_batch.bin --w-bits 4 --a-bits 8 --scale 255 \\",
+                "      --mean 0.485,0.456,0.406 --std 0.229,0.224,0.225", ""})
 final class QuantizeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "The ONNX model (float32).")
     Path model;
