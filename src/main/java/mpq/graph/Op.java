@@ -29,6 +29,16 @@ public interface Op {
         return 0;
     }
 
+    /**
+     * Adds to gradIn[i] the gradient of the loss with respect to input i, given the forward call's inputs and
+     * outputs and the gradients of the outputs (gradOut, same shapes as the outputs). gradIn[i] is null where no
+     * gradient is wanted (constants, integer inputs). Called only on ops planned without a fused ReLU. Ops that
+     * cannot be differentiated throw.
+     */
+    default void backward(Tensor[] in, Tensor[] out, Tensor[] gradOut, Tensor[] gradIn, Parallel par) {
+        throw new UnsupportedOperationException("no backward pass for " + getClass().getSimpleName());
+    }
+
     /** Asks the op to apply a ReLU to its output itself; returns false when it cannot. */
     default boolean fuseRelu() {
         return false;

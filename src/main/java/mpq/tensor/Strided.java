@@ -100,4 +100,35 @@ public final class Strided {
         }
         return off;
     }
+
+    /**
+     * For each element of an output of shape outShape (row-major), the flat index of the source element
+     * {@link #copy} reads there: base + Σ idx[d]·strides[d]. The backward passes of copy-like ops scatter through it.
+     */
+    public static int[] sourceIndex(int base, int[] strides, int[] outShape) {
+        int rank = outShape.length;
+        int n = Shapes.size(outShape);
+        int[] out = new int[n];
+        if (rank == 0) {
+            if (n > 0) {
+                out[0] = base;
+            }
+            return out;
+        }
+        int[] idx = new int[rank];
+        int off = base;
+        for (int i = 0; i < n; i++) {
+            out[i] = off;
+            off = advance(idx, outShape, strides, off, rank - 1);
+        }
+        return out;
+    }
+
+    /** The backward of {@link #copy}: dst[base + Σ idx[d]·strides[d]] += grad[i] for every output index. */
+    public static void scatterAdd(float[] grad, int base, int[] strides, int[] outShape, float[] dst) {
+        int[] idx = sourceIndex(base, strides, outShape);
+        for (int i = 0; i < idx.length; i++) {
+            dst[idx[i]] += grad[i];
+        }
+    }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
+import mpq.Nets;
 import mpq.SharedData;
 import mpq.data.Batches;
 import mpq.data.CifarDataset;

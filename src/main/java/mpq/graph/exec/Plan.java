@@ -29,7 +29,8 @@ import mpq.tensor.Tensor;
  * <p>Not thread-safe: one batch at a time per plan.
  */
 public final class Plan {
-    private record Step(Node node, Op op, int[] inputs, int[] outputs) {}
+    /** One op to run: its node, its op instance, and the value ids it reads and writes (−1: omitted input). */
+    record Step(Node node, Op op, int[] inputs, int[] outputs) {}
 
     private final Graph graph;
     private final List<Step> steps = new ArrayList<>();
@@ -349,6 +350,30 @@ public final class Plan {
     public int[] shapeOf(String name) {
         Integer id = index.get(name);
         return id == null ? null : metas.get(id).shape();
+    }
+
+    // ---- for the backward pass (same package) ----------------------------------------------------------
+
+    List<Step> steps() {
+        return steps;
+    }
+
+    /** The id of a value, or −1. */
+    int id(String name) {
+        Integer id = index.get(name);
+        return id == null ? -1 : id;
+    }
+
+    Tensor view(int id) {
+        return views[id];
+    }
+
+    ValueMeta meta(int id) {
+        return metas.get(id);
+    }
+
+    int valueCount() {
+        return metas.size();
     }
 
     /** Every node of the graph, in order, with what planning learned about it. */

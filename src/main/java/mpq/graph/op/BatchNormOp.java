@@ -60,4 +60,48 @@ final class BatchNormOp implements Op {
             Elementwise.affine(y, y, item * inner, inner, s, t, relu);
         });
     }
+
+    /**
+     * Inference-mode gradients: with s = γ/√(var + ε) per channel, dx = dy·s, dγ = Σ dy·(x − mean)/√(var + ε),
+     * dB = Σ dy, dmean = −Σ dy·s, dvar = −½ Σ dy·(x − mean)·γ·(var + ε)^(−3/2).
+     */
+    @Override
+    public void backward(Tensor[] in, Tensor[] out, Tensor[] gradOut, Tensor[] gradIn, Parallel par) {
+        float[] x = in[0].data(), dy = gradOut[0].data();
+        float[] scale = in[1].data(), mean = in[3].data(), var = in[4].data();
+        double[] sumDy = new double[channels], sumDyX = new double[channels];
+        for (int item = 0; item < batch * channels; item++) {
+            int c = item % channels;
+            double s = 0, sx = 0;
+            for (int i = item * inner, end = i + inner; i < end; i++) {
+                s += dy[i];
+                sx += (double) dy[i] * (x[i] - mean[c]);
+            }
+            sumDy[c] += s;
+            sumDyX[c] += sx;
+        }
+        if (gradIn[0] != null) {
+            float[] dx = gradIn[0].data();
+            for (int item = 0; item < batch * channels; item++) {
+                int c = item % channels;
+                float s = (float) (scale[c] / Math.sqrt((double) var[c] + epsilon));
+                for (int i = item * inner, end = i + inner; i < end; i++) {
+                    dx[i] += dy[i] * s;
+                }
+            }
+        }
+        for (int c = 0; c < channels; c++) {
+            double inv = 1 / Math.sqrt((double) var[c] + epsilon);
+            add(gradIn, 1, c, sumDyX[c] * inv);
+            add(gradIn, 2, c, sumDy[c]);
+            add(gradIn, 3, c, -sumDy[c] * scale[c] * inv);
+            add(gradIn, 4, c, -0.5 * sumDyX[c] * scale[c] * inv * inv * inv);
+        }
+    }
+
+    private static void add(Tensor[] grads, int input, int c, double v) {
+        if (grads[input] != null) {
+            grads[input].data()[c] += (float) v;
+        }
+    }
 }

@@ -71,4 +71,40 @@ final class BinaryOp implements Op {
             case DIV -> integer ? (x, z) -> (float) ((long) x / (long) z) : (x, z) -> x / z;
         };
     }
+
+    @Override
+    public void backward(Tensor[] in, Tensor[] out, Tensor[] gradOut, Tensor[] gradIn, Parallel par) {
+        float[] a = in[0].data(), b = in[1].data(), dy = gradOut[0].data();
+        float[] da = gradIn[0] == null ? null : gradIn[0].data(), db = gradIn[1] == null ? null : gradIn[1].data();
+        int n = out[0].size();
+        if (sameShape && (kind == Kind.ADD || kind == Kind.SUB)) {
+            float sign = kind == Kind.ADD ? 1f : -1f;
+            for (int i = 0; i < n; i++) {
+                if (da != null) {
+                    da[i] += dy[i];
+                }
+                if (db != null) {
+                    db[i] += sign * dy[i];
+                }
+            }
+            return;
+        }
+        int[] ai = Strided.sourceIndex(0, aStrides, outShape), bi = Strided.sourceIndex(0, bStrides, outShape);
+        for (int i = 0; i < n; i++) {
+            float g = dy[i], x = a[ai[i]], z = b[bi[i]];
+            float ga, gb;
+            switch (kind) {
+                case ADD -> { ga = g; gb = g; }
+                case SUB -> { ga = g; gb = -g; }
+                case MUL -> { ga = g * z; gb = g * x; }
+                default -> { ga = g / z; gb = -g * x / (z * z); }
+            }
+            if (da != null) {
+                da[ai[i]] += ga;
+            }
+            if (db != null) {
+                db[bi[i]] += gb;
+            }
+        }
+    }
 }

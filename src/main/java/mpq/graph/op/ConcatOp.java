@@ -60,4 +60,21 @@ final class ConcatOp implements Op {
             }
         }
     }
+
+    @Override
+    public void backward(Tensor[] in, Tensor[] out, Tensor[] gradOut, Tensor[] gradIn, Parallel par) {
+        float[] dy = gradOut[0].data();
+        for (int o = 0; o < outer; o++) {
+            int src = o * outRow;
+            for (int i = 0; i < in.length; i++) {
+                if (gradIn[i] != null) {
+                    float[] dx = gradIn[i].data();
+                    for (int e = 0; e < rows[i]; e++) {
+                        dx[o * rows[i] + e] += dy[src + e];
+                    }
+                }
+                src += rows[i];
+            }
+        }
+    }
 }

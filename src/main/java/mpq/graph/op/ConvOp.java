@@ -6,6 +6,7 @@ import mpq.graph.Op;
 import mpq.graph.ValueMeta;
 import mpq.tensor.Conv2d;
 import mpq.tensor.ConvGeometry;
+import mpq.tensor.ConvBackward;
 import mpq.tensor.Parallel;
 import mpq.tensor.Tensor;
 
@@ -79,5 +80,12 @@ final class ConvOp implements Op {
     @Override
     public long macs() {
         return geometry.macs() * outShape[0];
+    }
+
+    @Override
+    public void backward(Tensor[] in, Tensor[] out, Tensor[] gradOut, Tensor[] gradIn, Parallel par) {
+        ConvBackward.backward(geometry, in[0].data(), in[1].data(), gradOut[0].data(), outShape[0],
+                gradIn[0] == null ? null : gradIn[0].data(), gradIn[1] == null ? null : gradIn[1].data(),
+                gradIn.length > 2 && gradIn[2] != null ? gradIn[2].data() : null, par);
     }
 }

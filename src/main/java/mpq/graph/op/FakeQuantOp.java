@@ -93,4 +93,22 @@ final class FakeQuantOp implements Op {
             FakeQuant.apply(x, y, from, from + inner, scales[c], lo[c], hi[c]);
         });
     }
+
+    /** Straight-through: the gradient passes where x lies inside the grid's range and stops where it saturates. */
+    @Override
+    public void backward(Tensor[] in, Tensor[] out, Tensor[] gradOut, Tensor[] gradIn, Parallel par) {
+        float[] x = in[0].data(), dy = gradOut[0].data(), dx = gradIn[0].data();
+        int blocks = scales.length == 1 ? 1 : outer * channels;
+        int len = scales.length == 1 ? size : inner;
+        for (int blk = 0; blk < blocks; blk++) {
+            int c = scales.length == 1 ? 0 : blk % channels;
+            float s = scales[c], l = lo[c], h = hi[c];
+            for (int i = blk * len, end = i + len; i < end; i++) {
+                float v = x[i] / s;
+                if (v >= l && v <= h) {
+                    dx[i] += dy[i];
+                }
+            }
+        }
+    }
 }

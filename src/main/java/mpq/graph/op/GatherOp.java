@@ -58,4 +58,23 @@ final class GatherOp implements Op {
             }
         }
     }
+
+    /** The data gradient: each gathered slice's gradient is added back where it was read (indices get none). */
+    @Override
+    public void backward(Tensor[] in, Tensor[] out, Tensor[] gradOut, Tensor[] gradIn, Parallel par) {
+        if (gradIn[0] == null) {
+            return;
+        }
+        float[] ind = in[1].data(), dy = gradOut[0].data(), dx = gradIn[0].data();
+        for (int o = 0; o < outer; o++) {
+            for (int i = 0; i < count; i++) {
+                int k = (int) ind[i];
+                k = k < 0 ? k + dim : k;
+                int src = (o * count + i) * inner, dst = (o * dim + k) * inner;
+                for (int e = 0; e < inner; e++) {
+                    dx[dst + e] += dy[src + e];
+                }
+            }
+        }
+    }
 }

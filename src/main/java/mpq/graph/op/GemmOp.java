@@ -115,4 +115,45 @@ final class GemmOp implements Op {
             }
         }
     }
+
+    /**
+     * With A' = op(A), B' = op(B): dA' = α·dY·B'ᵀ, dB' = α·A'ᵀ·dY, dC = β·dY summed over C's broadcast axes; the
+     * transposes map back to A and B.
+     */
+    @Override
+    public void backward(Tensor[] in, Tensor[] out, Tensor[] gradOut, Tensor[] gradIn, Parallel par) {
+        float[] a = in[0].data(), b = in[1].data(), dy = gradOut[0].data();
+        if (gradIn[0] != null) {
+            float[] da = gradIn[0].data();
+            for (int i = 0; i < m; i++) {
+                for (int kk = 0; kk < k; kk++) {
+                    double s = 0;
+                    for (int j = 0; j < n; j++) {
+                        s += (double) dy[i * n + j] * (transB ? b[j * k + kk] : b[kk * n + j]);
+                    }
+                    da[transA ? kk * m + i : i * k + kk] += (float) (alpha * s);
+                }
+            }
+        }
+        if (gradIn[1] != null) {
+            float[] db = gradIn[1].data();
+            for (int kk = 0; kk < k; kk++) {
+                for (int j = 0; j < n; j++) {
+                    double s = 0;
+                    for (int i = 0; i < m; i++) {
+                        s += (double) (transA ? a[kk * m + i] : a[i * k + kk]) * dy[i * n + j];
+                    }
+                    db[transB ? j * k + kk : kk * n + j] += (float) (alpha * s);
+                }
+            }
+        }
+        if (gradIn.length > 2 && gradIn[2] != null) {
+            float[] dc = gradIn[2].data();
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    dc[i * cStrides[0] + j * cStrides[1]] += beta * dy[i * n + j];
+                }
+            }
+        }
+    }
 }

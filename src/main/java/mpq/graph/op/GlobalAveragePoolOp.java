@@ -35,4 +35,15 @@ final class GlobalAveragePoolOp implements Op {
             y[p] = (float) (sum / area);
         }
     }
+
+    @Override
+    public void backward(Tensor[] in, Tensor[] out, Tensor[] gradOut, Tensor[] gradIn, Parallel par) {
+        float[] dy = gradOut[0].data(), dx = gradIn[0].data();
+        for (int p = 0; p < planes; p++) {
+            float g = dy[p] / area;
+            for (int i = p * area, end = i + area; i < end; i++) {
+                dx[i] += g;
+            }
+        }
+    }
 }

@@ -78,15 +78,45 @@ final class MatMulOp implements Op {
     public void forward(Tensor[] in, Tensor[] out, Parallel par) {
         float[] a = in[0].data(), b = in[1].data(), y = out[0].data();
         par.forEach(batches, (w, bi) -> {
-            int aOff = 0, bOff = 0, rest = bi;
-            for (int d = batchShape.length - 1; d >= 0; d--) {
-                int idx = rest % batchShape[d];
-                rest /= batchShape[d];
-                aOff += idx * aBatchStrides[d];
-                bOff += idx * bBatchStrides[d];
-            }
+            int aOff = offset(bi, aBatchStrides), bOff = offset(bi, bBatchStrides);
             float[] packed = Gemm.packA(a, aOff, m, k, k);
             Gemm.multiply(packed, m, k, b, Gemm.rowOffsets(k, n, bOff), y, bi * m * n, n, 0, n, null, 0, false);
         });
+    }
+
+    /** Per batch matrix: dA += dY·Bᵀ and dB += Aᵀ·dY; a broadcast operand sums over the batches that share it. */
+    @Override
+    public void backward(Tensor[] in, Tensor[] out, Tensor[] gradOut, Tensor[] gradIn, Parallel par) {
+        float[] a = in[0].data(), b = in[1].data(), dy = gradOut[0].data();
+        float[] da = gradIn[0] == null ? null : gradIn[0].data(), db = gradIn[1] == null ? null : gradIn[1].data();
+        for (int bi = 0; bi < batches; bi++) {
+            int aOff = offset(bi, aBatchStrides), bOff = offset(bi, bBatchStrides);
+            int yOff = bi * m * n;
+            for (int i = 0; i < m; i++) {
+                for (int kk = 0; kk < k; kk++) {
+                    double sa = 0;
+                    for (int j = 0; j < n; j++) {
+                        float g = dy[yOff + i * n + j];
+                        sa += (double) g * b[bOff + kk * n + j];
+                        if (db != null) {
+                            db[bOff + kk * n + j] += a[aOff + i * k + kk] * g;
+                        }
+                    }
+                    if (da != null) {
+                        da[aOff + i * k + kk] += (float) sa;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Where batch matrix bi of an operand starts, given the operand's per-axis batch strides (0 = broadcast). */
+    private int offset(int bi, int[] strides) {
+        int off = 0, rest = bi;
+        for (int d = batchShape.length - 1; d >= 0; d--) {
+            off += (rest % batchShape[d]) * strides[d];
+            rest /= batchShape[d];
+        }
+        return off;
     }
 }

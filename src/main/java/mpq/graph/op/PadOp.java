@@ -19,6 +19,7 @@ final class PadOp implements Op {
     private float value;
     private int[] inShape, outShape;
     private int[][] maps;   // per axis: output coordinate -> input coordinate, or -1 for the constant
+    private int[] sourceIndex;
 
     PadOp(Attributes attrs, int opset) {
         this.attrs = attrs;
@@ -67,6 +68,7 @@ final class PadOp implements Op {
         }
         outShape = new int[r];
         maps = new int[r][];
+        sourceIndex = null;
         for (int d = 0; d < r; d++) {
             outShape[d] = inShape[d] + begin[d] + end[d];
             if (outShape[d] < 0) {
@@ -104,14 +106,33 @@ final class PadOp implements Op {
     @Override
     public void forward(Tensor[] in, Tensor[] out, Parallel par) {
         float[] x = in[0].data(), y = out[0].data();
+        int[] src = sources();
+        for (int o = 0; o < src.length; o++) {
+            y[o] = src[o] >= 0 ? x[src[o]] : value;
+        }
+    }
+
+    @Override
+    public void backward(Tensor[] in, Tensor[] out, Tensor[] gradOut, Tensor[] gradIn, Parallel par) {
+        float[] dy = gradOut[0].data(), dx = gradIn[0].data();
+        int[] src = sources();
+        for (int o = 0; o < src.length; o++) {
+            if (src[o] >= 0) {
+                dx[src[o]] += dy[o];
+            }
+        }
+    }
+
+    /** For each output element, the input element it copies, or −1 where it holds the constant. Built once. */
+    private int[] sources() {
+        if (sourceIndex != null) {
+            return sourceIndex;
+        }
         int r = outShape.length;
         int total = Shapes.size(outShape);
-        if (total == 0) {
-            return;
-        }
+        int[] out = new int[total];
         if (r == 0) {
-            y[0] = x[0];
-            return;
+            return sourceIndex = out;   // a scalar copies element 0
         }
         int[] inStrides = Shapes.strides(inShape);
         int inner = outShape[r - 1];
@@ -130,7 +151,7 @@ final class PadOp implements Op {
             }
             for (int j = 0; j < inner; j++) {
                 int m = lastMap[j];
-                y[o + j] = inside && m >= 0 ? x[src + m] : value;
+                out[o + j] = inside && m >= 0 ? src + m : -1;
             }
             for (int d = r - 2; d >= 0; d--) {
                 if (++idx[d] < outShape[d]) {
@@ -139,5 +160,6 @@ final class PadOp implements Op {
                 idx[d] = 0;
             }
         }
+        return sourceIndex = out;
     }
 }

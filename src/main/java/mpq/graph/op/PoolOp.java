@@ -76,6 +76,13 @@ final class PoolOp implements Op {
     }
 
     private float maxWindow(float[] x, int src, int y0, int x0) {
+        int at = argmax(x, src, y0, x0);
+        return at < 0 ? Float.NEGATIVE_INFINITY : x[at];
+    }
+
+    /** Index of the window's largest element (the first one on ties), or −1 when the window lies in padding. */
+    private int argmax(float[] x, int src, int y0, int x0) {
+        int at = -1;
         float m = Float.NEGATIVE_INFINITY;
         for (int ky = 0; ky < sa.kh(); ky++) {
             int yy = y0 + ky * sa.dh();
@@ -84,12 +91,13 @@ final class PoolOp implements Op {
             }
             for (int kx = 0; kx < sa.kw(); kx++) {
                 int xx = x0 + kx * sa.dw();
-                if (xx >= 0 && xx < w) {
-                    m = Math.max(m, x[src + yy * w + xx]);
+                if (xx >= 0 && xx < w && (at < 0 || x[src + yy * w + xx] > m)) {
+                    at = src + yy * w + xx;
+                    m = x[at];
                 }
             }
         }
-        return m;
+        return at;
     }
 
     private float averageWindow(float[] x, int src, int y0, int x0) {
@@ -101,15 +109,51 @@ final class PoolOp implements Op {
                 sum += x[src + yy * w + xx];
             }
         }
-        int count;
+        return sum / count(y0, x0);
+    }
+
+    /** Cells an average window divides by. */
+    private int count(int y0, int x0) {
         if (countIncludePad) {
             // Padding cells count, but not the cells a ceil_mode window adds beyond the padding.
             int py = Math.min(h + sa.padBottom(), y0 + sa.kh()) - Math.max(-sa.padTop(), y0);
             int px = Math.min(w + sa.padRight(), x0 + sa.kw()) - Math.max(-sa.padLeft(), x0);
-            count = py * px;
-        } else {
-            count = (yEnd - yStart) * (xEnd - xStart);
+            return py * px;
         }
-        return sum / count;
+        return (Math.min(h, y0 + sa.kh()) - Math.max(0, y0)) * (Math.min(w, x0 + sa.kw()) - Math.max(0, x0));
+    }
+
+    @Override
+    public void backward(Tensor[] in, Tensor[] out, Tensor[] gradOut, Tensor[] gradIn, Parallel par) {
+        float[] x = in[0].data(), dy = gradOut[0].data(), dx = gradIn[0].data();
+        par.forEach(planes, (wk, p) -> {
+            int src = p * h * w, dst = p * oh * ow;
+            for (int i = 0; i < oh; i++) {
+                int y0 = i * sa.sh() - sa.padTop();
+                for (int j = 0; j < ow; j++) {
+                    int x0 = j * sa.sw() - sa.padLeft();
+                    float g = dy[dst + i * ow + j];
+                    if (max) {
+                        int at = argmax(x, src, y0, x0);   // ties: one winner, as runtimes do
+                        if (at >= 0) {
+                            dx[at] += g;
+                        }
+                    } else {
+                        spreadAverage(dx, src, y0, x0, g);
+                    }
+                }
+            }
+        });
+    }
+
+    private void spreadAverage(float[] dx, int src, int y0, int x0, float g) {
+        int yStart = Math.max(0, y0), yEnd = Math.min(h, y0 + sa.kh());
+        int xStart = Math.max(0, x0), xEnd = Math.min(w, x0 + sa.kw());
+        float share = g / count(y0, x0);
+        for (int yy = yStart; yy < yEnd; yy++) {
+            for (int xx = xStart; xx < xEnd; xx++) {
+                dx[src + yy * w + xx] += share;
+            }
+        }
     }
 }

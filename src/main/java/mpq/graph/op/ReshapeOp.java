@@ -152,4 +152,12 @@ final class ReshapeOp implements Op {
             System.arraycopy(in[0].data(), 0, out[0].data(), 0, in[0].size());
         }
     }
+
+    @Override
+    public void backward(Tensor[] in, Tensor[] out, Tensor[] gradOut, Tensor[] gradIn, Parallel par) {
+        float[] dy = gradOut[0].data(), dx = gradIn[0].data();
+        for (int i = 0; i < in[0].size(); i++) {
+            dx[i] += dy[i];
+        }
+    }
 }

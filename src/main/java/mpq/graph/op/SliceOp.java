@@ -89,4 +89,9 @@ final class SliceOp implements Op {
     public void forward(Tensor[] in, Tensor[] out, Parallel par) {
         Strided.copy(in[0].data(), base, strides, outShape, out[0].data());
     }
+
+    @Override
+    public void backward(Tensor[] in, Tensor[] out, Tensor[] gradOut, Tensor[] gradIn, Parallel par) {
+        Strided.scatterAdd(gradOut[0].data(), base, strides, outShape, gradIn[0].data());
+    }
 }

@@ -61,4 +61,23 @@ final class SoftmaxOp implements Op {
             }
         }
     }
+
+    /** dx = y · (dy − Σ dy·y) along each normalised group. */
+    @Override
+    public void backward(Tensor[] in, Tensor[] out, Tensor[] gradOut, Tensor[] gradIn, Parallel par) {
+        float[] y = out[0].data(), dy = gradOut[0].data(), dx = gradIn[0].data();
+        for (int o = 0; o < outer; o++) {
+            for (int i = 0; i < inner; i++) {
+                int base = o * len * inner + i;
+                double dot = 0;
+                for (int j = 0; j < len; j++) {
+                    dot += (double) dy[base + j * inner] * y[base + j * inner];
+                }
+                for (int j = 0; j < len; j++) {
+                    int e = base + j * inner;
+                    dx[e] += (float) (y[e] * (dy[e] - dot));
+                }
+            }
+        }
+    }
 }

@@ -52,4 +52,9 @@ final class TransposeOp implements Op {
     public void forward(Tensor[] in, Tensor[] out, Parallel par) {
         Strided.copy(in[0].data(), 0, strides, outShape, out[0].data());
     }
+
+    @Override
+    public void backward(Tensor[] in, Tensor[] out, Tensor[] gradOut, Tensor[] gradIn, Parallel par) {
+        Strided.scatterAdd(gradOut[0].data(), 0, strides, outShape, gradIn[0].data());
+    }
 }

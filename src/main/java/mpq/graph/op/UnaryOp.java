@@ -67,4 +67,29 @@ final class UnaryOp implements Op {
             case TANH -> (float) Math.tanh(v);
         };
     }
+
+    @Override
+    public void backward(Tensor[] in, Tensor[] out, Tensor[] gradOut, Tensor[] gradIn, Parallel par) {
+        float[] x = in[0].data(), y = out[0].data(), dy = gradOut[0].data(), dx = gradIn[0].data();
+        int n = in[0].size();
+        for (int i = 0; i < n; i++) {
+            dx[i] += dy[i] * derivative(x[i], y[i]);
+        }
+    }
+
+    /** dy/dx at x (with y the forward output); at a kink, the side runtimes and PyTorch pick. */
+    private float derivative(float v, float y) {
+        return switch (kind) {
+            case RELU -> v > 0f ? 1f : 0f;
+            case LEAKY_RELU -> v >= 0f ? 1f : alpha;
+            case CLIP -> v >= lo && v <= hi ? 1f : 0f;
+            case SIGMOID -> y * (1f - y);
+            case HARD_SIGMOID -> {
+                float t = alpha * v + beta;
+                yield t > 0f && t < 1f ? alpha : 0f;
+            }
+            case HARD_SWISH -> v < -3f ? 0f : v > 3f ? 1f : (2f * v + 3f) / 6f;
+            case TANH -> 1f - y * y;
+        };
+    }
 }

@@ -1,4 +1,4 @@
-package mpq.quant;
+package mpq;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,16 +13,16 @@ import mpq.graph.ValueInfo;
 import mpq.tensor.Tensor;
 
 /** Small networks with random weights, built node by node, for the quantization tests. */
-final class Nets {
+public final class Nets {
     private final List<Node> nodes = new ArrayList<>();
     private final Map<String, Attributes.Constant> init = new LinkedHashMap<>();
     private final SplittableRandom rnd;
 
-    Nets(long seed) {
+    public Nets(long seed) {
         rnd = new SplittableRandom(seed);
     }
 
-    Tensor random(double scale, int... shape) {
+    public Tensor random(double scale, int... shape) {
         Tensor t = Tensor.zeros(shape);
         for (int i = 0; i < t.size(); i++) {
             t.data()[i] = (float) ((rnd.nextDouble() * 2 - 1) * scale);
@@ -30,23 +30,23 @@ final class Nets {
         return t;
     }
 
-    String param(String name, Tensor t) {
+    public String param(String name, Tensor t) {
         init.put(name, new Attributes.Constant(t, DType.FLOAT));
         return name;
     }
 
-    String node(String op, String name, Map<String, Object> attrs, String... inputs) {
+    public String node(String op, String name, Map<String, Object> attrs, String... inputs) {
         nodes.add(new Node(name, op, "", List.of(inputs), List.of(name + "_out"), new Attributes(attrs)));
         return name + "_out";
     }
 
-    String conv(String name, String x, int in, int out, int k, int group, boolean bias) {
+    public String conv(String name, String x, int in, int out, int k, int group, boolean bias) {
         String w = param(name + ".w", random(Math.sqrt(3.0 / (in / group * k * k)), out, in / group, k, k));
         Map<String, Object> a = Map.of("pads", new long[] {k / 2, k / 2, k / 2, k / 2}, "group", (long) group);
         return bias ? node("Conv", name, a, x, w, param(name + ".b", random(0.1, out))) : node("Conv", name, a, x, w);
     }
 
-    String bn(String name, String x, int channels) {
+    public String bn(String name, String x, int channels) {
         Tensor gamma = random(0.5, channels), var = random(0.5, channels);
         for (int i = 0; i < channels; i++) {
             gamma.data()[i] += 1f;
@@ -57,7 +57,7 @@ final class Nets {
                 param(name + ".var", var));
     }
 
-    Graph graph(int[] inputShape, String output) {
+    public Graph graph(int[] inputShape, String output) {
         return new Graph("net", nodes, List.of(new ValueInfo("x", DType.FLOAT, inputShape)),
                 List.of(new ValueInfo(output, DType.FLOAT, new int[0])), init, 13);
     }
@@ -66,18 +66,23 @@ final class Nets {
      * A small residual CNN: conv-relu, conv, add with the block input, relu, global pooling, flatten, gemm. With bn,
      * each conv is followed by a BatchNormalization.
      */
-    static Graph residual(long seed, boolean bn) {
+    public static Graph residual(long seed, boolean bn) {
+        return residual(seed, bn, "Relu");
+    }
+
+    /** The same network with another activation in place of every ReLU (e.g. Tanh, smooth for gradient checks). */
+    public static Graph residual(long seed, boolean bn, String activation) {
         Nets n = new Nets(seed);
         String h = n.conv("conv1", "x", 3, 8, 3, 1, !bn);
         h = bn ? n.bn("bn1", h, 8) : h;
-        String block = n.node("Relu", "relu1", Map.of(), h);
+        String block = n.node(activation, "relu1", Map.of(), h);
         h = n.conv("conv2", block, 8, 8, 3, 2, !bn);
         h = bn ? n.bn("bn2", h, 8) : h;
-        h = n.node("Relu", "relu2", Map.of(), h);
+        h = n.node(activation, "relu2", Map.of(), h);
         h = n.conv("conv3", h, 8, 8, 3, 1, !bn);
         h = bn ? n.bn("bn3", h, 8) : h;
         h = n.node("Add", "add", Map.of(), h, block);
-        h = n.node("Relu", "relu3", Map.of(), h);
+        h = n.node(activation, "relu3", Map.of(), h);
         h = n.node("GlobalAveragePool", "gap", Map.of(), h);
         h = n.node("Flatten", "flatten", Map.of(), h);
         String w = n.param("fc.w", n.random(0.5, 5, 8));
