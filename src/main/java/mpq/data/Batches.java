@@ -16,13 +16,23 @@ import mpq.tensor.Tensor;
  */
 public final class Batches {
     private final List<Tensor> batches;
+    private final List<int[]> labels;   // per batch, or null for unlabelled data
     private final String source;
 
     public Batches(List<Tensor> batches, String source) {
+        this(batches, null, source);
+    }
+
+    /** Batches with their labels (one int[] per batch), or labels null for unlabelled data. */
+    public Batches(List<Tensor> batches, List<int[]> labels, String source) {
         if (batches.isEmpty()) {
             throw new BadInputException(source + ": the calibration set is empty");
         }
+        if (labels != null && labels.size() != batches.size()) {
+            throw new IllegalArgumentException("one label array per batch");
+        }
         this.batches = List.copyOf(batches);
+        this.labels = labels == null ? null : List.copyOf(labels);
         this.source = source;
     }
 
@@ -41,6 +51,7 @@ public final class Batches {
         int[] picked = pick(d.size(), n, seed);
         int item = Shapes.size(d.itemShape());
         List<Tensor> out = new ArrayList<>();
+        List<int[]> outLabels = d.hasLabels() ? new ArrayList<>() : null;
         try {
             for (int from = 0; from < n; from += batchSize) {
                 int to = Math.min(n, from + batchSize);
@@ -48,6 +59,7 @@ public final class Batches {
                 shape[0] = to - from;
                 System.arraycopy(d.itemShape(), 0, shape, 1, d.itemShape().length);
                 float[] data = new float[(to - from) * item];
+                int[] lab = new int[to - from];
                 for (int i = from; i < to; ) {
                     int run = 1;   // read consecutive picks in one go
                     while (i + run < to && picked[i + run] == picked[i] + run) {
@@ -55,14 +67,20 @@ public final class Batches {
                     }
                     Batch b = d.read(picked[i], picked[i] + run);
                     System.arraycopy(b.inputs().data(), 0, data, (i - from) * item, run * item);
+                    if (b.labels() != null) {
+                        System.arraycopy(b.labels(), 0, lab, i - from, run);
+                    }
                     i += run;
                 }
                 out.add(pre.apply(new Tensor(shape, data)));
+                if (outLabels != null) {
+                    outLabels.add(lab);
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new Batches(out, d.name());
+        return new Batches(out, outLabels, d.name());
     }
 
     /** n distinct indices of [0, size), sorted; all of them when n == size. */
@@ -93,6 +111,18 @@ public final class Batches {
 
     public List<Tensor> list() {
         return batches;
+    }
+
+    public boolean hasLabels() {
+        return labels != null;
+    }
+
+    /** Labels of batch i; throws when the data has none. */
+    public int[] labels(int i) {
+        if (labels == null) {
+            throw new BadInputException(source + ": has no labels, which this needs");
+        }
+        return labels.get(i);
     }
 
     /** Number of examples over all batches. */

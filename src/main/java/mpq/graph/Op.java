@@ -39,6 +39,24 @@ public interface Op {
         throw new UnsupportedOperationException("no backward pass for " + getClass().getSimpleName());
     }
 
+    /**
+     * True for ops whose output is piecewise linear in their data input, with pieces chosen per element or window
+     * (ReLU, LeakyReLU, Clip, MaxPool). Such ops can run on frozen pieces: see {@link #forwardOnPieces}.
+     */
+    default boolean piecewiseLinear() {
+        return false;
+    }
+
+    /**
+     * The forward pass on the linear pieces that a reference input selects (a ReLU passes x where the reference
+     * was positive, whatever x is). With pieces frozen, a function of the weights is smooth around the reference,
+     * so finite differences of gradients give the Hessian that automatic differentiation defines. The backward pass
+     * on frozen pieces is {@link #backward} called with the reference as the input.
+     */
+    default void forwardOnPieces(Tensor[] reference, Tensor[] in, Tensor[] out, Parallel par) {
+        forward(in, out, par);
+    }
+
     /** Asks the op to apply a ReLU to its output itself; returns false when it cannot. */
     default boolean fuseRelu() {
         return false;

@@ -39,6 +39,9 @@ public final class Backprop implements AutoCloseable {
     private Plan plan;
     private boolean[] needsGrad;
     private Tensor[] grads;
+    private Plan referencePlan;
+    private Tensor[] reference;   // by step: a copy of the data input of each piecewise-linear step
+    private boolean onPieces;     // the last forward ran on the recorded pieces
 
     /**
      * @param params        initializers to differentiate with respect to (and to allow changing)
@@ -89,6 +92,47 @@ public final class Backprop implements AutoCloseable {
 
     /** Runs the model on one batch (single-input graphs), keeping every value; returns the first output (a copy). */
     public Tensor forward(Tensor input) {
+        return run(input, null, false);
+    }
+
+    /**
+     * Like {@link #forward}, and remembers the piece every piecewise-linear op (ReLU, Clip, MaxPool, …) chose, for
+     * {@link #forwardOnPieces}.
+     */
+    public Tensor forwardRecordingPieces(Tensor input) {
+        Tensor y = run(input, null, false);
+        List<Plan.Step> steps = plan.steps();
+        reference = new Tensor[steps.size()];
+        for (int s = 0; s < steps.size(); s++) {
+            if (steps.get(s).op().piecewiseLinear()) {
+                reference[s] = plan.view(steps.get(s).inputs()[0]).copy();
+            }
+        }
+        referencePlan = plan;
+        return y;
+    }
+
+    /**
+     * Runs forward with every piecewise-linear op on the piece recorded by the last {@link #forwardRecordingPieces}
+     * (same input shape): near the recorded point the loss is then smooth in the parameters, and {@link #backward}
+     * differentiates that smooth function, as automatic differentiation does at the recorded point.
+     */
+    public Tensor forwardOnPieces(Tensor input) {
+        if (reference == null) {
+            throw new IllegalStateException("record pieces first");
+        }
+        return run(input, (s, step, in, out, p) -> {
+            if (reference[s] == null) {
+                return false;
+            }
+            Tensor[] ref = in.clone();
+            ref[0] = reference[s];
+            step.op().forwardOnPieces(ref, in, out, p);
+            return true;
+        }, true);
+    }
+
+    private Tensor run(Tensor input, Plan.StepRunner runner, boolean pieces) {
         Map<String, Tensor> in = new HashMap<>(paramValues);
         in.put(graph.inputs().getFirst().name(), input);
         Map<String, int[]> shapes = new LinkedHashMap<>();
@@ -97,9 +141,13 @@ public final class Backprop implements AutoCloseable {
         }
         String key = Arrays.toString(input.shape());
         plan = plans.computeIfAbsent(key, k -> new Plan(graph, shapes, keep));
+        if (pieces && plan != referencePlan) {
+            throw new IllegalArgumentException("the input shape differs from the one the pieces were recorded with");
+        }
         needsGrad = null;
         grads = null;
-        return plan.run(in, par).values().iterator().next();
+        onPieces = pieces;
+        return plan.run(in, par, runner).values().iterator().next();
     }
 
     /** A value of the last forward run (a view on the plan's buffer). */
@@ -161,6 +209,9 @@ public final class Backprop implements AutoCloseable {
             Tensor[] in = new Tensor[step.inputs().length];
             for (int i = 0; i < in.length; i++) {
                 in[i] = step.inputs()[i] < 0 ? null : p.view(step.inputs()[i]);
+            }
+            if (onPieces && reference[s] != null) {
+                in[0] = reference[s];   // the backward pass on frozen pieces reads the pieces from the reference
             }
             Tensor[] out = new Tensor[step.outputs().length];
             Tensor[] gradOut = new Tensor[out.length];

@@ -310,6 +310,16 @@ public final class Plan {
 
     /** Runs one batch: inputs by name; returns copies of the outputs by name. */
     public Map<String, Tensor> run(Map<String, Tensor> inputs, Parallel par) {
+        return run(inputs, par, null);
+    }
+
+    /** How one step runs, when the caller wants a say (the backward engine freezing piecewise-linear ops). */
+    interface StepRunner {
+        /** Runs step number s itself and returns true, or returns false for the op's own forward. */
+        boolean run(int s, Step step, Tensor[] in, Tensor[] out, Parallel par);
+    }
+
+    Map<String, Tensor> run(Map<String, Tensor> inputs, Parallel par, StepRunner runner) {
         for (int i = 0; i < inputIds.size(); i++) {
             String name = graph.inputs().get(i).name();
             Tensor t = inputs.get(name);
@@ -320,7 +330,8 @@ public final class Plan {
             }
             System.arraycopy(t.data(), 0, dst.data(), 0, t.size());
         }
-        for (Step step : steps) {
+        for (int s = 0; s < steps.size(); s++) {
+            Step step = steps.get(s);
             if (step.op().outputAliasesInput() && views[step.inputs()[0]].data() == views[step.outputs()[0]].data()) {
                 continue;
             }
@@ -332,7 +343,9 @@ public final class Plan {
             for (int i = 0; i < out.length; i++) {
                 out[i] = views[step.outputs()[i]];
             }
-            step.op().forward(in, out, par);
+            if (runner == null || !runner.run(s, step, in, out, par)) {
+                step.op().forward(in, out, par);
+            }
         }
         Map<String, Tensor> result = new LinkedHashMap<>();
         for (int i = 0; i < outputIds.size(); i++) {

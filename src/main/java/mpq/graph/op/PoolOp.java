@@ -156,4 +156,28 @@ final class PoolOp implements Op {
             }
         }
     }
+
+    @Override
+    public boolean piecewiseLinear() {
+        return max;
+    }
+
+    /** Max pooling on frozen pieces: each window takes x where the reference had its maximum. */
+    @Override
+    public void forwardOnPieces(Tensor[] reference, Tensor[] in, Tensor[] out, Parallel par) {
+        if (!max) {
+            forward(in, out, par);
+            return;
+        }
+        float[] r = reference[0].data(), x = in[0].data(), y = out[0].data();
+        par.forEach(planes, (wk, p) -> {
+            int src = p * h * w, dst = p * oh * ow;
+            for (int i = 0; i < oh; i++) {
+                for (int j = 0; j < ow; j++) {
+                    int at = argmax(r, src, i * sa.sh() - sa.padTop(), j * sa.sw() - sa.padLeft());
+                    y[dst + i * ow + j] = at < 0 ? Float.NEGATIVE_INFINITY : x[at];
+                }
+            }
+        });
+    }
 }

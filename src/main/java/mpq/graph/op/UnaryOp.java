@@ -92,4 +92,26 @@ final class UnaryOp implements Op {
             case TANH -> 1f - y * y;
         };
     }
+
+    @Override
+    public boolean piecewiseLinear() {
+        return kind == Kind.RELU || kind == Kind.LEAKY_RELU || kind == Kind.CLIP;
+    }
+
+    @Override
+    public void forwardOnPieces(Tensor[] reference, Tensor[] in, Tensor[] out, Parallel par) {
+        if (!piecewiseLinear()) {
+            forward(in, out, par);
+            return;
+        }
+        float[] r = reference[0].data(), x = in[0].data(), y = out[0].data();
+        for (int i = 0; i < in[0].size(); i++) {
+            float v = r[i];
+            y[i] = switch (kind) {
+                case RELU -> v > 0f ? x[i] : 0f;
+                case LEAKY_RELU -> v >= 0f ? x[i] : alpha * x[i];
+                default -> v < lo ? lo : v > hi ? hi : x[i];   // CLIP
+            };
+        }
+    }
 }
