@@ -12,7 +12,9 @@ import mpq.eval.InferenceEngine;
 import mpq.eval.MpqEngine;
 import mpq.eval.OrtEngine;
 import mpq.graph.ValueInfo;
+import mpq.graph.exec.Backprop;
 import mpq.onnx.OnnxModel;
+import mpq.tensor.Losses;
 import mpq.tensor.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,7 +24,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"FP32 inference throughput of mpq and of ONNX Runtime on the same model, batch and threads.",
                 "The engines run interleaved (mpq, ort, mpq, ort, ...) after a warm-up; each run repeats the batch "
-                        + "for about --seconds; the result is the median images/s per engine and their ratio.", ""})
+                        + "for about --seconds; the result is the median images/s per engine and their ratio.",
+                "With --backward the second engine is mpq's forward+backward pass instead of ONNX Runtime: "
+                        + "cross-entropy against fixed labels, gradients of every float parameter.", ""})
 final class BenchCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "The ONNX model (one input).")
     Path model;
@@ -38,6 +42,10 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--seed", paramLabel = "S", description = "Seed of the random input (default: ${DEFAULT-VALUE}).")
     long seed = 1;
+
+    @Option(names = "--backward", description = "Compare mpq's forward pass with its forward+backward pass "
+            + "instead of with ONNX Runtime.")
+    boolean backward;
 
     @Mixin
     CommonOptions common;
@@ -65,7 +73,8 @@ final class BenchCommand implements Callable<Integer> {
         Tensor x = randomInput(shape, seed);
         List<Double> mpqRuns = new ArrayList<>(), ortRuns = new ArrayList<>();
         try (InferenceEngine mpqE = new MpqEngine(m.graph(), common.threads());
-             InferenceEngine ortE = new OrtEngine(model, common.threads())) {
+             InferenceEngine ortE = backward ? new TrainingStep(m.graph(), common.threads())
+                     : new OrtEngine(model, common.threads())) {
             int mpqIters = calibrate(mpqE, x), ortIters = calibrate(ortE, x);
             ConsoleProgress progress = new ConsoleProgress();
             progress.start("bench", 2L * runs);
@@ -85,16 +94,23 @@ final class BenchCommand implements Callable<Integer> {
             j.put("batch", batch);
             j.put("threads", common.threads());
             j.put("runs", runs);
+            String other = backward ? "backward" : "ort";
             j.put("mpq_images_per_s", mpqMedian);
-            j.put("ort_images_per_s", ortMedian);
+            j.put(other + "_images_per_s", ortMedian);
             j.put("ratio", ratio);
             j.put("mpq_runs_images_per_s", mpqRuns);
-            j.put("ort_runs_images_per_s", ortRuns);
+            j.put(other + "_runs_images_per_s", ortRuns);
             Output.json(j);
         } else {
             Output.human().printf("%s, batch %d, %d threads, median of %d interleaved runs%n",
                     model.getFileName(), batch, common.threads(), runs);
-            Output.human().printf("mpq %.1f images/s   ort %.1f images/s   ratio mpq/ort %.2f%n", mpqMedian, ortMedian, ratio);
+            if (backward) {
+                Output.human().printf("forward %.1f images/s   forward+backward %.1f images/s   (forward+backward "
+                        + "takes %.2fx the forward time)%n", mpqMedian, ortMedian, mpqMedian / ortMedian);
+            } else {
+                Output.human().printf("mpq %.1f images/s   ort %.1f images/s   ratio mpq/ort %.2f%n", mpqMedian, ortMedian,
+                        ratio);
+            }
         }
         return 0;
     }
@@ -139,5 +155,42 @@ final class BenchCommand implements Callable<Integer> {
     private static double median(List<Double> v) {
         double[] s = v.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    /** One training step's worth of compute, as an engine: forward, cross-entropy, backward to every parameter. */
+    private static final class TrainingStep implements InferenceEngine {
+        private final Backprop backprop;
+        private final String output;
+
+        TrainingStep(mpq.graph.Graph g, int threads) {
+            List<String> params = new ArrayList<>();
+            g.initializers().forEach((name, c) -> {
+                if (c.type() == mpq.graph.DType.FLOAT && c.tensor().rank() >= 1) {
+                    params.add(name);
+                }
+            });
+            backprop = new Backprop(g, params, false, threads);
+            output = g.outputs().getFirst().name();
+        }
+
+        @Override
+        public String name() {
+            return "mpq forward+backward";
+        }
+
+        @Override
+        public Tensor run(Tensor batch) {
+            Tensor logits = backprop.forward(batch);
+            Tensor grad = Tensor.zeros(logits.shape());
+            int[] labels = new int[logits.dim(0)];   // class 0 throughout: the cost does not depend on the labels
+            Losses.crossEntropy(logits, labels, grad);
+            backprop.backward(Map.of(output, grad));
+            return logits;
+        }
+
+        @Override
+        public void close() {
+            backprop.close();
+        }
     }
 }

@@ -25,8 +25,11 @@ import mpq.tensor.Tensor;
  * changed between runs through {@link #parameter}. {@link #forward} runs the graph keeping every value (no fused
  * ReLUs, no shared buffers); {@link #backward} takes gradients seeded at any values — the loss gradient at the
  * output, or a statistics loss at an inner value — and applies each step's chain rule in reverse order, accumulating
- * where a value has several readers. Afterwards {@link #gradient} gives the gradient of any parameter, of the model
- * input and of every value in between that depends on them.
+ * where a value has several readers. Afterwards {@link #gradient} gives the gradient of every parameter, of the
+ * model input and of the inner values named in {@link #retainGradients}.
+ *
+ * <p>Memory: the forward values all stay (the backward pass reads most of them); an inner value's gradient lives
+ * only from the first step that adds to it until the step that produced the value has used it.
  */
 public final class Backprop implements AutoCloseable {
     private final Graph graph;
@@ -42,6 +45,7 @@ public final class Backprop implements AutoCloseable {
     private Plan referencePlan;
     private Tensor[] reference;   // by step: a copy of the data input of each piecewise-linear step
     private boolean onPieces;     // the last forward ran on the recorded pieces
+    private Set<String> retained = Set.of();
 
     /**
      * @param params        initializers to differentiate with respect to (and to allow changing)
@@ -79,6 +83,14 @@ public final class Backprop implements AutoCloseable {
 
     public List<String> parameters() {
         return params;
+    }
+
+    /**
+     * Keeps the gradients of these intermediate values readable after {@link #backward}; others are dropped as soon
+     * as the step that produced the value has used them (parameters' and inputs' gradients are always kept).
+     */
+    public void retainGradients(Set<String> values) {
+        retained = Set.copyOf(values);
     }
 
     /** The live value of a parameter: writes to it change the next forward run. */
@@ -224,10 +236,18 @@ public final class Backprop implements AutoCloseable {
             } catch (UnsupportedOperationException e) {
                 throw new IllegalArgumentException("node " + step.node().describe() + ": " + e.getMessage(), e);
             }
+            for (int o = 0; o < out.length; o++) {   // nothing upstream reads these again
+                if (!retained.contains(step.node().output(o))) {
+                    grads[step.outputs()[o]] = null;
+                }
+            }
         }
     }
 
-    /** The gradient of the last backward pass at a value, parameter or input; null when nothing reached it. */
+    /**
+     * The gradient of the last backward pass at a parameter, an input, or a value named in {@link #retainGradients};
+     * null when nothing reached it.
+     */
     public Tensor gradient(String name) {
         int id = requirePlan().id(name);
         if (id < 0 || grads == null || grads[id] == null) {

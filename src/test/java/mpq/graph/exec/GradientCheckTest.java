@@ -325,4 +325,35 @@ class GradientCheckTest {
             }
         }
     }
+
+    /** A gradient seeded at an inner value (as a statistics loss would be) reaches the input and the parameters. */
+    @Test
+    void gradientSeededAtAnInnerValue() {
+        Graph g = Nets.residual(23, true, "Tanh");
+        Tensor input = new Nets(24).random(1.0, 2, 3, 8, 8);
+        try (Backprop bp = new Backprop(g, List.of("conv1.w"), true, 2)) {
+            bp.retainGradients(java.util.Set.of("relu1_out"));
+            bp.forward(input);
+            Tensor r = rand(1.0, bp.value("relu2_out").shape());
+            bp.backward(Map.of("relu2_out", r));
+            assertNotNull(bp.gradient("relu1_out"), "retained");
+            assertEquals(null, bp.gradient("relu2_out"), "not retained: dropped once used");
+            Tensor grad = bp.gradient("conv1.w").copy();
+            Tensor w = bp.parameter("conv1.w");
+            for (int k = 0; k < 20; k++) {
+                int e = RND.nextInt(w.size());
+                float orig = w.data()[e];
+                double eps = 1e-3;
+                w.data()[e] = (float) (orig + eps);
+                bp.forward(input);
+                double plus = dot(r, bp.value("relu2_out"));
+                w.data()[e] = (float) (orig - eps);
+                bp.forward(input);
+                double minus = dot(r, bp.value("relu2_out"));
+                w.data()[e] = orig;
+                double numeric = (plus - minus) / (2 * eps);
+                assertEquals(numeric, grad.get(e), 1e-2 * Math.abs(numeric) + 1e-3, "conv1.w[" + e + "]");
+            }
+        }
+    }
 }
