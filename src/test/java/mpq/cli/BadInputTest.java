@@ -130,6 +130,13 @@ class BadInputTest {
     }
 
     @Test
+    void hessianWithAnUnknownMetric() {
+        Path model = SharedData.model("resnet20_cifar10.onnx");
+        assertOneLineError(CliRun.of("hessian", model.toString(), "--calib", SharedData.cifarTrain().toString(),
+                "--metric", "frobenius"), "--metric", "eig or trace", "'frobenius'");
+    }
+
+    @Test
     void unknownEstimatorListsTheKnownOnes() {
         Path model = SharedData.model("resnet20_cifar10.onnx");
         assertOneLineError(CliRun.of("quantize", model.toString(), "--calib", SharedData.cifarTrain().toString(),

@@ -93,4 +93,19 @@ class CommandsTest {
         assertEquals("minmax", j.get("results").get(2).get("estimator").asText());
         assertTrue(j.get("results").get(0).get("top1").asDouble() > 0.7);
     }
+
+    @Test
+    void hessianTraceJson() throws Exception {
+        CliRun r = CliRun.of("hessian", SharedData.model("resnet8_mlperftiny_cifar10.onnx").toString(), "--calib",
+                SharedData.cifarTrain().toString(), "--calib-limit", "32", "--metric", "trace", "--max-iter", "3",
+                "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = JSON.readTree(r.out());
+        assertEquals(10, j.get("layers").size(), "resnet8 has 9 convolutions and a Gemm");
+        JsonNode first = j.get("layers").get(0);
+        assertEquals("conv0", first.get("name").asText());
+        assertEquals(432, first.get("params").asInt());
+        assertTrue(first.has("trace") && first.has("std_error") && first.has("trace_per_param"));
+        assertEquals(3, first.get("iterations").asInt());
+    }
 }
