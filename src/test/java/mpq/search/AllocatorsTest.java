@@ -1,0 +1,128 @@
+package mpq.search;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The allocators against brute force on small random instances. */
+class AllocatorsTest {
+    private static final int[] BITS = {2, 3, 4, 6, 8};
+
+    /** Layers whose size cost is params·bits (integers) and whose sensitivity falls with bits, like real ones. */
+    private static AllocationProblem random(SplittableRandom r, int layers, double budgetFraction, List<int[]> ties) {
+        List<LayerOptions> list = new ArrayList<>();
+        double maxCost = 0, minCost = 0;
+        for (int l = 0; l < layers; l++) {
+            int params = 1 + r.nextInt(40);
+            double scale = Math.exp(r.nextDouble() * 4);
+            double[] sens = new double[BITS.length];
+            double[][] cost = new double[2][BITS.length];
+            for (int k = 0; k < BITS.length; k++) {
+                sens[k] = scale * Math.pow(2, -2 * BITS[k]) * (0.5 + r.nextDouble());
+                cost[0][k] = params * BITS[k];
+                cost[1][k] = params * BITS[k] * 8;   // a second resource (BOPs at 8-bit activations)
+            }
+            maxCost += cost[0][BITS.length - 1];
+            minCost += cost[0][0];
+            list.add(new LayerOptions("l" + l, BITS, sens, cost));
+        }
+        double budget = Math.floor(minCost + budgetFraction * (maxCost - minCost));
+        return new AllocationProblem(list, List.of("size", "bops"), new double[] {budget, Double.POSITIVE_INFINITY},
+                ties);
+    }
+
+    /** The true optimum by enumerating every choice (ties respected). */
+    private static Allocation bruteForce(AllocationProblem p) {
+        int n = p.layers().size();
+        int[] choice = new int[n];
+        Allocation best = null;
+        int total = (int) Math.pow(BITS.length, n);
+        for (int code = 0; code < total; code++) {
+            int c = code;
+            for (int l = 0; l < n; l++) {
+                choice[l] = c % BITS.length;
+                c /= BITS.length;
+            }
+            boolean tiesOk = true;
+            for (int[] t : p.ties()) {
+                for (int l : t) {
+                    tiesOk &= choice[l] == choice[t[0]];
+                }
+            }
+            Allocation a = Allocation.of(p, choice);
+            boolean fits = true;
+            for (int r = 0; r < a.cost().length; r++) {
+                fits &= a.cost()[r] <= p.budgets()[r];
+            }
+            if (tiesOk && fits && (best == null || a.sensitivity() < best.sensitivity())) {
+                best = a;
+            }
+        }
+        return best;
+    }
+
+    @Test
+    void paretoFindsTheOptimumOnEveryInstance() {
+        SplittableRandom r = new SplittableRandom(1);
+        for (int trial = 0; trial < 40; trial++) {
+            List<int[]> ties = trial % 3 == 0 ? List.of(new int[] {0, 2}) : List.of();
+            AllocationProblem p = random(r, 5, r.nextDouble(), ties);
+            Allocation want = bruteForce(p), got = new ParetoAllocator().solve(p);
+            assertEquals(want.sensitivity(), got.sensitivity(), 1e-12 * Math.abs(want.sensitivity()), "trial " + trial);
+            assertTrue(got.cost()[0] <= p.budgets()[0]);
+            for (int[] t : ties) {
+                assertEquals(got.choice()[t[0]], got.choice()[t[1]], "tied layers share bits");
+            }
+        }
+    }
+
+    @Test
+    void paretoFrontierIsTheOptimumAtEachOfItsCosts() {
+        SplittableRandom r = new SplittableRandom(2);
+        AllocationProblem p = random(r, 4, 1.0, List.of());
+        List<Allocation> frontier = new ParetoAllocator().frontier(p);
+        double prevCost = -1, prevSens = Double.POSITIVE_INFINITY;
+        for (Allocation a : frontier) {
+            assertTrue(a.cost()[0] > prevCost && a.sensitivity() < prevSens, "ordered and non-dominated");
+            AllocationProblem at = new AllocationProblem(p.layers(), p.resources(),
+                    new double[] {a.cost()[0], Double.POSITIVE_INFINITY}, List.of());
+            assertEquals(bruteForce(at).sensitivity(), a.sensitivity(), 1e-12 * a.sensitivity());
+            prevCost = a.cost()[0];
+            prevSens = a.sensitivity();
+        }
+        assertTrue(frontier.size() > 5);
+    }
+
+    @Test
+    void greedyIsFeasibleAndNeverBeatsTheOptimum() {
+        SplittableRandom r = new SplittableRandom(3);
+        int optimal = 0;
+        for (int trial = 0; trial < 40; trial++) {
+            AllocationProblem p = random(r, 5, r.nextDouble(), List.of());
+            Allocation want = bruteForce(p), got = new GreedyAllocator().solve(p);
+            assertTrue(got.cost()[0] <= p.budgets()[0], "trial " + trial);
+            assertTrue(got.sensitivity() >= want.sensitivity() - 1e-12 * want.sensitivity(), "trial " + trial);
+            optimal += got.sensitivity() <= want.sensitivity() * (1 + 1e-9) ? 1 : 0;
+        }
+        assertTrue(optimal > 0, "greedy should at least sometimes be optimal");
+    }
+
+    @Test
+    void anInfeasibleBudgetNamesTheSmallestFeasibleOne() {
+        SplittableRandom r = new SplittableRandom(4);
+        AllocationProblem p = random(r, 3, 0, List.of());
+        double smallest = p.budgets()[0];
+        AllocationProblem tooSmall = new AllocationProblem(p.layers(), p.resources(),
+                new double[] {smallest - 1, Double.POSITIVE_INFINITY}, List.of());
+        for (Allocator a : new Allocator[] {new ParetoAllocator(), new GreedyAllocator()}) {
+            InfeasibleBudgetException e = assertThrows(InfeasibleBudgetException.class, () -> a.solve(tooSmall));
+            assertEquals(smallest, e.smallest());
+            assertTrue(e.getMessage().contains("smallest feasible size is"), e.getMessage());
+        }
+    }
+}
