@@ -2,8 +2,9 @@ package mpq.tensor;
 
 /**
  * Gradients of a 2-D convolution (any groups, strides, dilations, pads): with cols the im2col matrix of an image,
- * dW += dY·colsᵀ, dX += col2im(Wᵀ·dY) and dB += Σ dY, each product on the packed GEMM. Images run in parallel;
- * each worker accumulates its own dW and dB, summed at the end.
+ * dW += dY·colsᵀ, dX += col2im(Wᵀ·dY) and dB += Σ dY, each product on the packed GEMM. Images run in parallel in
+ * fixed chunks, each chunk accumulating its own dW and dB, summed in chunk order at the end: the result does not
+ * depend on which thread ran which chunk, so runs repeat bit for bit.
  */
 public final class ConvBackward {
     private ConvBackward() {}
@@ -24,60 +25,65 @@ public final class ConvBackward {
             }
         }
         int workers = par.threads();
-        float[][] dwPart = new float[workers][];
-        float[][] dbPart = new float[workers][];
+        int chunks = Math.min(batch, workers);
+        float[][] dwPart = new float[chunks][];
+        float[][] dbPart = new float[chunks][];
         float[][] colsT = new float[workers][];
         float[][] scratch = new float[workers][];
         int[] pixelRows = Gemm.rowOffsets(pixels, k, 0);
-        par.forEach(batch, (wk, n) -> {
-            if (dw != null && dwPart[wk] == null) {
-                dwPart[wk] = new float[g.cout() * k];
-                colsT[wk] = new float[pixels * k + Conv2d.slack()];
+        par.forEach(chunks, (wk, chunk) -> {
+            if (dw != null) {
+                dwPart[chunk] = new float[g.cout() * k];
+                if (colsT[wk] == null) {
+                    colsT[wk] = new float[pixels * k + Conv2d.slack()];
+                }
             }
-            if (db != null && dbPart[wk] == null) {
-                dbPart[wk] = new float[g.cout()];
+            if (db != null) {
+                dbPart[chunk] = new float[g.cout()];
             }
             if (scratch[wk] == null) {
                 scratch[wk] = new float[Math.max(mg * k, dx != null ? k * pixels : 0)];
             }
-            for (int gi = 0; gi < groups; gi++) {
-                int dyOff = (n * g.cout() + gi * mg) * pixels;
-                if (dw != null) {
-                    im2colT(g, x, n, gi, colsT[wk]);
-                    float[] a = Gemm.packA(dy, dyOff, mg, pixels, pixels);
-                    Gemm.multiply(a, mg, pixels, colsT[wk], pixelRows, scratch[wk], 0, k, 0, k, null, 0, false);
-                    float[] acc = dwPart[wk];
-                    int base = gi * mg * k;
-                    for (int i = 0; i < mg * k; i++) {
-                        acc[base + i] += scratch[wk][i];
-                    }
-                }
-                if (db != null) {
-                    for (int m = 0; m < mg; m++) {
-                        double s = 0;
-                        int off = dyOff + m * pixels;
-                        for (int p = 0; p < pixels; p++) {
-                            s += dy[off + p];
+            for (int n = chunk * batch / chunks; n < (chunk + 1) * batch / chunks; n++) {
+                for (int gi = 0; gi < groups; gi++) {
+                    int dyOff = (n * g.cout() + gi * mg) * pixels;
+                    if (dw != null) {
+                        im2colT(g, x, n, gi, colsT[wk]);
+                        float[] a = Gemm.packA(dy, dyOff, mg, pixels, pixels);
+                        Gemm.multiply(a, mg, pixels, colsT[wk], pixelRows, scratch[wk], 0, k, 0, k, null, 0, false);
+                        float[] acc = dwPart[chunk];
+                        int base = gi * mg * k;
+                        for (int i = 0; i < mg * k; i++) {
+                            acc[base + i] += scratch[wk][i];
                         }
-                        dbPart[wk][gi * mg + m] += (float) s;
                     }
-                }
-                if (dx != null) {
-                    int[] dyRows = Gemm.rowOffsets(mg, pixels, dyOff);
-                    Gemm.multiply(wtPacked[gi], k, mg, dy, dyRows, scratch[wk], 0, pixels, 0, pixels, null, 0, false);
-                    col2imAdd(g, scratch[wk], n, gi, dx);
+                    if (db != null) {
+                        for (int m = 0; m < mg; m++) {
+                            double s = 0;
+                            int off = dyOff + m * pixels;
+                            for (int p = 0; p < pixels; p++) {
+                                s += dy[off + p];
+                            }
+                            dbPart[chunk][gi * mg + m] += (float) s;
+                        }
+                    }
+                    if (dx != null) {
+                        int[] dyRows = Gemm.rowOffsets(mg, pixels, dyOff);
+                        Gemm.multiply(wtPacked[gi], k, mg, dy, dyRows, scratch[wk], 0, pixels, 0, pixels, null, 0, false);
+                        col2imAdd(g, scratch[wk], n, gi, dx);
+                    }
                 }
             }
         });
-        for (int wk = 0; wk < workers; wk++) {
-            if (dw != null && dwPart[wk] != null) {
-                for (int i = 0; i < dwPart[wk].length; i++) {
-                    dw[i] += dwPart[wk][i];
+        for (int c = 0; c < chunks; c++) {
+            if (dw != null) {
+                for (int i = 0; i < dwPart[c].length; i++) {
+                    dw[i] += dwPart[c][i];
                 }
             }
-            if (db != null && dbPart[wk] != null) {
-                for (int i = 0; i < dbPart[wk].length; i++) {
-                    db[i] += dbPart[wk][i];
+            if (db != null) {
+                for (int i = 0; i < dbPart[c].length; i++) {
+                    db[i] += dbPart[c][i];
                 }
             }
         }
