@@ -19,13 +19,14 @@ class AllocatorsTest {
         double maxCost = 0, minCost = 0;
         for (int l = 0; l < layers; l++) {
             int params = 1 + r.nextInt(40);
+            int macsPerParam = 1 + r.nextInt(16);   // layers differ in compute per weight, as convs on maps of different sizes
             double scale = Math.exp(r.nextDouble() * 4);
             double[] sens = new double[BITS.length];
             double[][] cost = new double[2][BITS.length];
             for (int k = 0; k < BITS.length; k++) {
                 sens[k] = scale * Math.pow(2, -2 * BITS[k]) * (0.5 + r.nextDouble());
                 cost[0][k] = params * BITS[k];
-                cost[1][k] = params * BITS[k] * 8;   // a second resource (BOPs at 8-bit activations)
+                cost[1][k] = (double) params * macsPerParam * BITS[k] * 8;   // BOPs at 8-bit activations
             }
             maxCost += cost[0][BITS.length - 1];
             minCost += cost[0][0];
@@ -82,6 +83,30 @@ class AllocatorsTest {
     }
 
     @Test
+    void ilpFindsTheOptimumUnderTwoBudgetsAndTies() {
+        SplittableRandom r = new SplittableRandom(5);
+        for (int trial = 0; trial < 30; trial++) {
+            List<int[]> ties = trial % 2 == 0 ? List.of(new int[] {1, 3}) : List.of();
+            AllocationProblem one = random(r, 5, r.nextDouble(), ties);
+            // A second, independent budget on the BOPs row, between its extremes.
+            double minB = 0, maxB = 0;
+            for (LayerOptions l : one.layers()) {
+                minB += l.cost()[1][0];
+                maxB += l.cost()[1][BITS.length - 1];
+            }
+            double bops = Math.floor(minB + r.nextDouble() * (maxB - minB));
+            AllocationProblem p = new AllocationProblem(one.layers(), one.resources(),
+                    new double[] {one.budgets()[0], Math.max(bops, minB)}, ties);
+            Allocation want = bruteForce(p), got = new IlpAllocator().solve(p);
+            assertEquals(want.sensitivity(), got.sensitivity(), 1e-9 * Math.abs(want.sensitivity()), "trial " + trial);
+            assertTrue(got.cost()[0] <= p.budgets()[0] && got.cost()[1] <= p.budgets()[1]);
+            for (int[] t : ties) {
+                assertEquals(got.choice()[t[0]], got.choice()[t[1]]);
+            }
+        }
+    }
+
+    @Test
     void paretoFrontierIsTheOptimumAtEachOfItsCosts() {
         SplittableRandom r = new SplittableRandom(2);
         AllocationProblem p = random(r, 4, 1.0, List.of());
@@ -119,7 +144,7 @@ class AllocatorsTest {
         double smallest = p.budgets()[0];
         AllocationProblem tooSmall = new AllocationProblem(p.layers(), p.resources(),
                 new double[] {smallest - 1, Double.POSITIVE_INFINITY}, List.of());
-        for (Allocator a : new Allocator[] {new ParetoAllocator(), new GreedyAllocator()}) {
+        for (Allocator a : new Allocator[] {new ParetoAllocator(), new GreedyAllocator(), new IlpAllocator()}) {
             InfeasibleBudgetException e = assertThrows(InfeasibleBudgetException.class, () -> a.solve(tooSmall));
             assertEquals(smallest, e.smallest());
             assertTrue(e.getMessage().contains("smallest feasible size is"), e.getMessage());
