@@ -1,0 +1,40 @@
+package mpq.hardware;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import mpq.graph.Graph;
+import mpq.graph.ValueInfo;
+import mpq.graph.exec.NodeInfo;
+import mpq.graph.exec.Plan;
+import mpq.quant.WeightLayer;
+
+/**
+ * What the cost models need to know of a quantizable layer: its op class, weight count, output channels (one scale
+ * each when per-channel) and multiply-accumulates per example.
+ */
+public record LayerShape(String name, String opType, long params, int channels, long macs) {
+    /** The weight layers of a graph with their MACs for one example (planned at batch 1). */
+    public static List<LayerShape> of(Graph g) {
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        for (ValueInfo in : g.inputs()) {
+            int[] d = in.dims().clone();
+            for (int i = 0; i < d.length; i++) {
+                d[i] = d[i] < 0 ? 1 : d[i];   // batch 1; unknown dimensions must be known to plan
+            }
+            shapes.put(in.name(), d);
+        }
+        Map<String, Long> macs = new HashMap<>();
+        for (NodeInfo n : new Plan(g, shapes, java.util.Set.of()).nodes()) {
+            macs.put(n.node().name().isEmpty() ? n.node().output(0) : n.node().name(), n.macs());
+        }
+        List<LayerShape> out = new ArrayList<>();
+        for (WeightLayer l : WeightLayer.find(g)) {
+            out.add(new LayerShape(l.name(), l.node().opType(), g.weight(l.weight()).size(), l.channels(g),
+                    macs.getOrDefault(l.name(), 0L)));
+        }
+        return out;
+    }
+}
