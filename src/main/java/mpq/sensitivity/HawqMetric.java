@@ -1,0 +1,61 @@
+package mpq.sensitivity;
+
+import java.util.List;
+import mpq.base.Progress;
+import mpq.quant.WeightLayer;
+
+/**
+ * HAWQ: top Hessian eigenvalue · ‖Q(W) − W‖² per layer and bit-width; HAWQ-V2 ({@code trace}): mean Hessian
+ * diagonal (trace / parameters) · ‖Q(W) − W‖². The Hessian is of the mean cross-entropy over the calibration data.
+ * A negative curvature estimate (Hutchinson's noise, or a saddle) counts as 0: it cannot make quantizing harmless.
+ */
+public final class HawqMetric implements SensitivityMetric {
+    private final boolean trace;
+
+    public HawqMetric(boolean trace) {
+        this.trace = trace;
+    }
+
+    @Override
+    public String name() {
+        return trace ? "hawq-v2" : "hawq";
+    }
+
+    @Override
+    public SensitivityTable compute(SensitivityContext ctx, Progress progress) {
+        List<WeightLayer> layers = ctx.layers();
+        double[] curvature = new double[layers.size()];
+        if (trace) {
+            List<String> weights = layers.stream().map(WeightLayer::weight).toList();
+            try (HessianOperator h = new HessianOperator(ctx.graph(), weights, ctx.data(), ctx.threads())) {
+                progress.start("hessian traces", ctx.maxIterations());
+                Hutchinson.Result r = Hutchinson.traces(h, ctx.seed(), ctx.tol(), ctx.maxIterations(), progress);
+                progress.close();
+                int[] sizes = h.blockSizes();
+                for (int l = 0; l < layers.size(); l++) {
+                    curvature[l] = Math.max(0, r.traces()[l] / sizes[l]);
+                }
+            }
+        } else {
+            progress.start("hessian eigenvalues", (long) layers.size() * ctx.maxIterations());
+            for (int l = 0; l < layers.size(); l++) {
+                try (HessianOperator h = new HessianOperator(ctx.graph(), List.of(layers.get(l).weight()), ctx.data(),
+                        ctx.threads())) {
+                    PowerIteration.Result r = PowerIteration.topEigenvalue(h, ctx.seed(), ctx.tol(), ctx.maxIterations(),
+                            progress);
+                    progress.advance(ctx.maxIterations() - r.iterations());
+                    curvature[l] = Math.max(0, r.eigenvalue());
+                }
+            }
+            progress.close();
+        }
+        double[][] values = new double[layers.size()][ctx.bits().length];
+        for (int l = 0; l < layers.size(); l++) {
+            for (int k = 0; k < ctx.bits().length; k++) {
+                double d = WeightPerturbation.squaredNorm(WeightPerturbation.delta(ctx, layers.get(l), ctx.bits()[k]));
+                values[l][k] = curvature[l] * d;
+            }
+        }
+        return new SensitivityTable(name(), ctx.layerNames(), ctx.bits(), values);
+    }
+}

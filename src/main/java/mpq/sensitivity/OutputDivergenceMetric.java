@@ -1,0 +1,84 @@
+package mpq.sensitivity;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import mpq.base.Progress;
+import mpq.graph.Graph;
+import mpq.graph.exec.Executor;
+import mpq.quant.FakeQuantPass;
+import mpq.quant.PostTrainingQuantizer;
+import mpq.quant.QuantConfig;
+import mpq.quant.QuantRecipe;
+import mpq.quant.WeightLayer;
+import mpq.tensor.Losses;
+import mpq.tensor.Tensor;
+
+/**
+ * ZeroQ's sensitivity ({@code zeroq-kl}): quantize one layer alone — its weights at b bits and its input at the
+ * configured activation bits — and measure the mean KL divergence of the model's output distribution from the float
+ * model's over the calibration data. {@code mse}: the same protocol, mean squared error of the outputs.
+ */
+public final class OutputDivergenceMetric implements SensitivityMetric {
+    private final boolean kl;
+
+    public OutputDivergenceMetric(boolean kl) {
+        this.kl = kl;
+    }
+
+    @Override
+    public String name() {
+        return kl ? "zeroq-kl" : "mse";
+    }
+
+    @Override
+    public SensitivityTable compute(SensitivityContext ctx, Progress progress) {
+        Graph g = ctx.graph();
+        List<Tensor> reference = new ArrayList<>();
+        try (Executor ex = new Executor(g, ctx.threads())) {
+            for (Tensor x : ctx.data().list()) {
+                reference.add(ex.run(x));
+            }
+        }
+        List<WeightLayer> layers = ctx.layers();
+        int[] bits = ctx.bits();
+        double[][] values = new double[layers.size()][bits.length];
+        progress.start(name(), (long) layers.size() * bits.length);
+        try {
+            for (int k = 0; k < bits.length; k++) {
+                // Every layer at b bits, edges included; each layer's part is then taken alone.
+                QuantConfig.LayerSpec d = ctx.config().defaults();
+                QuantConfig all = new QuantConfig(new QuantConfig.LayerSpec(bits[k], d.actBits(), d.perChannel(),
+                        d.weightEstimator(), d.actEstimator()), false, List.of(), false);
+                QuantRecipe full = PostTrainingQuantizer.quantize(ctx.calibrated(), all, ctx.threads(), Progress.NONE)
+                        .recipe();
+                for (int l = 0; l < layers.size(); l++) {
+                    QuantRecipe.LayerQuant lq = full.layer(layers.get(l).name());
+                    QuantRecipe.ActivationQuant input = full.activation(lq.input());
+                    QuantRecipe alone = new QuantRecipe(List.of(lq), input == null ? List.of() : List.of(input), Map.of());
+                    values[l][k] = divergence(FakeQuantPass.apply(g, alone), ctx, reference);
+                    progress.advance(1);
+                }
+            }
+        } finally {
+            progress.close();
+        }
+        return new SensitivityTable(name(), ctx.layerNames(), bits, values);
+    }
+
+    private double divergence(Graph q, SensitivityContext ctx, List<Tensor> reference) {
+        double sum = 0;
+        int count = 0;
+        try (Executor ex = new Executor(q, ctx.threads())) {
+            for (int b = 0; b < reference.size(); b++) {
+                Tensor y = ex.run(ctx.data().list().get(b));
+                Tensor grad = Tensor.zeros(y.shape());
+                int n = y.dim(0);
+                sum += n * (kl ? Losses.klDivergence(y, reference.get(b), grad)
+                        : Losses.meanSquaredError(y, reference.get(b), grad));
+                count += n;
+            }
+        }
+        return sum / count;
+    }
+}

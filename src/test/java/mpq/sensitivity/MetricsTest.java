@@ -1,0 +1,59 @@
+package mpq.sensitivity;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import mpq.Nets;
+import mpq.base.BadInputException;
+import mpq.base.Progress;
+import mpq.data.Batches;
+import mpq.graph.Graph;
+import mpq.quant.PostTrainingQuantizer;
+import mpq.quant.QuantConfig;
+import mpq.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+/** Every sensitivity metric on a small residual CNN: shape, sign, and fewer bits never looking safer. */
+class MetricsTest {
+    private static SensitivityContext context() {
+        Graph g = Nets.residual(41, true);
+        Nets n = new Nets(42);
+        List<Tensor> xs = new ArrayList<>();
+        List<int[]> labels = new ArrayList<>();
+        for (int b = 0; b < 2; b++) {
+            xs.add(n.random(2.0, 16, 3, 8, 8));
+            int[] l = new int[16];
+            for (int i = 0; i < 16; i++) {
+                l[i] = (i * 7 + b) % 5;
+            }
+            labels.add(l);
+        }
+        Batches data = new Batches(xs, labels, "random");
+        PostTrainingQuantizer.Calibrated cal = PostTrainingQuantizer.calibrate(g, data, 2, Progress.NONE);
+        return new SensitivityContext(cal, QuantConfig.uniform(8, 8), new int[] {2, 4, 8}, 2, 0, 1e-3, 30);
+    }
+
+    @Test
+    void everyMetricRanksFewerBitsAsMoreSensitive() {
+        SensitivityContext ctx = context();
+        for (String name : Metrics.NAMES) {
+            SensitivityTable t = Metrics.byName(name).compute(ctx, Progress.NONE);
+            assertEquals(name, t.metric());
+            assertEquals(List.of("conv1", "conv2", "conv3", "fc"), t.layers());
+            for (int l = 0; l < 4; l++) {
+                assertTrue(t.value(l, 0) >= t.value(l, 1) && t.value(l, 1) >= t.value(l, 2) && t.value(l, 2) >= 0,
+                        name + " layer " + l + ": " + t.value(l, 0) + ", " + t.value(l, 1) + ", " + t.value(l, 2));
+            }
+            assertTrue(t.value(0, 0) + t.value(1, 0) + t.value(2, 0) + t.value(3, 0) > 0, name + " sees something");
+        }
+    }
+
+    @Test
+    void unknownMetricListsTheKnownOnes() {
+        BadInputException e = assertThrows(BadInputException.class, () -> Metrics.byName("hessian"));
+        assertTrue(e.getMessage().contains("hawq, hawq-v2, zeroq-kl, mse, fisher"), e.getMessage());
+    }
+}
