@@ -137,6 +137,23 @@ class BadInputTest {
     }
 
     @Test
+    void searchWithAnInfeasibleBudgetNamesTheSmallestFeasibleOne() {
+        Path model = SharedData.model("resnet8_mlperftiny_cifar10.onnx");
+        CliRun r = CliRun.of("search", model.toString(), "--calib", SharedData.cifarTrain().toString(), "--calib-limit",
+                "16", "--metric", "mse", "--allocator", "pareto", "--size", "1000");
+        assertEquals(2, r.code(), r.err());
+        String last = r.err().strip().lines().reduce((a, b) -> b).orElse("");
+        assertTrue(last.startsWith("mpq: error: ") && last.contains("smallest feasible size is") && last.endsWith(" bytes"), last);
+    }
+
+    @Test
+    void searchWithAnUnknownMetricListsTheKnownOnes() {
+        Path model = SharedData.model("resnet8_mlperftiny_cifar10.onnx");
+        assertOneLineError(CliRun.of("search", model.toString(), "--calib", SharedData.cifarTrain().toString(),
+                "--metric", "curvature", "--avg-w-bits", "4"), "'curvature'", "hawq, hawq-v2, zeroq-kl, mse, fisher");
+    }
+
+    @Test
     void unknownEstimatorListsTheKnownOnes() {
         Path model = SharedData.model("resnet20_cifar10.onnx");
         assertOneLineError(CliRun.of("quantize", model.toString(), "--calib", SharedData.cifarTrain().toString(),

@@ -1,0 +1,307 @@
+package mpq.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import mpq.base.BadInputException;
+import mpq.data.Batches;
+import mpq.data.Dataset;
+import mpq.data.Datasets;
+import mpq.data.Preprocess;
+import mpq.eval.EvalResult;
+import mpq.eval.Evaluator;
+import mpq.eval.MpqEngine;
+import mpq.graph.Graph;
+import mpq.graph.ValueInfo;
+import mpq.hardware.BopsCost;
+import mpq.hardware.Budget;
+import mpq.hardware.LayerShape;
+import mpq.hardware.SizeCost;
+import mpq.hardware.TableCost;
+import mpq.hardware.WeightBitsCost;
+import mpq.onnx.OnnxModel;
+import mpq.quant.Estimators;
+import mpq.quant.IntGrid;
+import mpq.quant.PostTrainingQuantizer;
+import mpq.quant.QuantConfig;
+import mpq.quant.QuantRecipe;
+import mpq.quant.RecipeJson;
+import mpq.quant.WeightLayer;
+import mpq.quant.WeightSize;
+import mpq.search.Allocation;
+import mpq.search.AllocationProblem;
+import mpq.search.Allocator;
+import mpq.search.GreedyAllocator;
+import mpq.search.IlpAllocator;
+import mpq.search.ParetoAllocator;
+import mpq.search.Problems;
+import mpq.sensitivity.Metrics;
+import mpq.sensitivity.SensitivityContext;
+import mpq.sensitivity.SensitivityTable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "search", sortOptions = false, mixinStandardHelpOptions = true,
+        description = {"Mixed-precision search: per-layer sensitivities at every allowed weight bit-width, an "
+                + "allocation that minimises their sum within the budget(s), then quantization with the chosen "
+                + "bits and (with --eval) top-1.",
+                "",
+                "Example (the size of uniform 4-bit weights, HAWQ-V2 traces, ILP):",
+                "  mpq search resnet20_cifar10.onnx --calib train_subset.bin --metric hawq-v2 \\",
+                "      --allocator ilp --size-of-uniform 4 --eval test_batch.bin --scale 255 \\",
+                "      --mean 0.485,0.456,0.406 --std 0.229,0.224,0.225", ""})
+final class SearchCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "MODEL", description = "The ONNX model (float32).")
+    Path model;
+
+    @Option(names = "--metric", paramLabel = "M", description = "Sensitivity: hawq, hawq-v2, zeroq-kl, mse or fisher "
+            + "(default: ${DEFAULT-VALUE}).")
+    String metric = "hawq-v2";
+
+    @Option(names = "--allocator", paramLabel = "A", description = "ilp (any budgets), pareto (one budget) or greedy "
+            + "(default: ${DEFAULT-VALUE}).")
+    String allocator = "ilp";
+
+    @Option(names = "--avg-w-bits", paramLabel = "X", description = "Budget: average weight bits over the layers' weights.")
+    Double avgWBits;
+
+    @Option(names = "--size", paramLabel = "BYTES", description = "Budget: all parameters' bytes (as quantize reports).")
+    Long size;
+
+    @Option(names = "--size-of-uniform", paramLabel = "B", description = "Budget: the size of uniform B-bit weights "
+            + "(first and last layers at 8 bits).")
+    Integer sizeOfUniform;
+
+    @Option(names = "--bops", paramLabel = "G", description = "Budget: giga bit-operations per example.")
+    Double bops;
+
+    @Option(names = "--latency", paramLabel = "V", description = "Budget: total of --cost-table's measure (e.g. ms).")
+    Double latency;
+
+    @Option(names = "--cost-table", paramLabel = "F", description = "JSON cost table for --latency (see TableCost).")
+    Path costTable;
+
+    @Option(names = "--a-bits", paramLabel = "B", description = "Activation bits of every layer (default: ${DEFAULT-VALUE}).")
+    int aBits = 8;
+
+    @Option(names = "--bits", split = ",", paramLabel = "B", description = "Allowed weight bit-widths "
+            + "(default: ${DEFAULT-VALUE}).")
+    int[] bits = {2, 3, 4, 5, 6, 8};
+
+    @Option(names = "--estimator", paramLabel = "E", description = "Range estimator (default: ${DEFAULT-VALUE}).")
+    String estimator = "mse";
+
+    @Option(names = "--tol", paramLabel = "T", description = "Hessian estimators' tolerance (default: ${DEFAULT-VALUE}).")
+    double tol = 1e-3;
+
+    @Option(names = "--max-iter", paramLabel = "N", description = "Hessian estimators' product cap (default: "
+            + "${DEFAULT-VALUE}).")
+    int maxIter = 100;
+
+    @Option(names = "--eval", paramLabel = "D", description = "Labelled data to measure top-1 on.")
+    Path eval;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Write bits.json and recipe.json here.")
+    Path out;
+
+    @Mixin
+    CalibrationOptions calibration;
+
+    @Mixin
+    QuantOptions quant;
+
+    @Mixin
+    DataOptions dataOptions;
+
+    @Mixin
+    CommonOptions common;
+
+    @Override
+    public Integer call() {
+        Metrics.byName(metric);
+        Allocator alloc = switch (allocator) {
+            case "ilp" -> new IlpAllocator();
+            case "pareto" -> new ParetoAllocator();
+            case "greedy" -> new GreedyAllocator();
+            default -> throw new BadInputException("unknown allocator '" + allocator + "'; known: ilp, pareto, greedy");
+        };
+        IntGrid.checkBits(aBits, "--a-bits");
+        for (int b : bits) {
+            IntGrid.checkBits(b, "--bits value");
+        }
+        Estimators.byName(estimator);
+        Preprocess pre = dataOptions.preprocess();
+        Graph g = OnnxModel.load(model).graph();
+        ValueInfo in = ModelInput.single(g, model.toString());
+        long t0 = System.nanoTime();
+        Batches data = calibration.load(in, model.toString(), dataOptions, pre);
+        ConsoleProgress progress = new ConsoleProgress();
+        PostTrainingQuantizer.Calibrated cal = PostTrainingQuantizer.calibrate(g, data, common.threads(), progress);
+        QuantConfig base = quant.config(8, aBits, Estimators.forWeights(estimator), estimator);
+        List<Budget> budgets = budgets(cal, base);
+        SensitivityContext ctx = new SensitivityContext(cal, base, bits.clone(), common.threads(), calibration.seed,
+                tol, maxIter);
+        SensitivityTable table = Metrics.byName(metric).compute(ctx, progress);
+        Set<String> edges = quant.keepFirstLast ? cal.targets().edgeLayers() : Set.of();
+        AllocationProblem problem = Problems.build(table, LayerShape.of(cal.floatGraph()), edges, 8, aBits,
+                !quant.perTensor, budgets);
+        Allocation a;
+        try {
+            a = alloc.solve(problem);
+        } catch (mpq.search.InfeasibleBudgetException e) {
+            throw new BadInputException(inUserUnits(e, cal));
+        }
+        QuantConfig cfg = base.withKeepFirstLast(false);
+        Map<String, Integer> chosen = new LinkedHashMap<>();
+        for (int l = 0; l < problem.layers().size(); l++) {
+            int b = problem.layers().get(l).bits()[a.choice()[l]];
+            chosen.put(problem.layers().get(l).name(), b);
+            cfg = cfg.withOverride(new QuantConfig.Override(problem.layers().get(l).name(), b, null, null, null));
+        }
+        PostTrainingQuantizer.Result r = PostTrainingQuantizer.quantize(cal, cfg, common.threads(), progress);
+        double searchSeconds = (System.nanoTime() - t0) / 1e9;
+        EvalResult q = null;
+        if (eval != null) {
+            try (Dataset d = Datasets.open(eval, dataOptions.format, ModelInput.itemShape(in));
+                 MpqEngine e = new MpqEngine(r.quantized(), common.threads())) {
+                ModelInput.checkFits(d, in, model.toString());
+                q = Evaluator.evaluate(e, d, pre, dataOptions.batch(), dataOptions.limit(), progress);
+            } catch (java.io.IOException e) {
+                throw new BadInputException(eval + ": " + e.getMessage());
+            }
+        }
+        long bytes = WeightSize.bytes(r.floatGraph(), r.recipe());
+        double totalBops = 0;
+        for (LayerShape s : LayerShape.of(cal.floatGraph())) {
+            totalBops += new BopsCost().cost(s, chosen.get(s.name()), aBits, true);
+        }
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("model", model.toString());
+        j.put("metric", metric);
+        j.put("allocator", allocator);
+        j.put("a_bits", aBits);
+        List<Map<String, Object>> bl = new ArrayList<>();
+        for (int i = 0; i < budgets.size(); i++) {
+            bl.add(Map.of("resource", budgets.get(i).model().resource(), "limit", budgets.get(i).limit(),
+                    "used", a.cost()[i], "unit", budgets.get(i).model().unit()));
+        }
+        j.put("budgets", bl);
+        Map<String, Object> bitsJson = new LinkedHashMap<>();
+        chosen.forEach((name, b) -> bitsJson.put(name, Map.of("w", b, "a", aBits)));
+        j.put("bits", bitsJson);
+        j.put("total_sensitivity", a.sensitivity());
+        j.put("weight_bytes", bytes);
+        j.put("bops", totalBops);
+        j.put("search_seconds", searchSeconds);
+        if (q != null) {
+            j.put("top1", q.top1());
+            j.put("top1_correct", q.top1Correct());
+            j.put("eval_images", q.count());
+        }
+        if (out != null) {
+            mpq.base.AtomicFiles.write(out.resolve("bits.json"), o -> Output.writeJson(o, j));
+            ObjectNode recipe = RecipeJson.toJson(r.recipe());
+            recipe.put("model", model.toString());
+            RecipeJson.write(recipe, out.resolve("recipe.json"));
+        }
+        if (common.json) {
+            Output.json(j);
+        } else {
+            print(table, chosen, a, budgets, bytes, totalBops, q, searchSeconds);
+        }
+        return 0;
+    }
+
+    /** The infeasibility message in the units of the option the user gave. */
+    private String inUserUnits(mpq.search.InfeasibleBudgetException e, PostTrainingQuantizer.Calibrated cal) {
+        long layerParams = layerParams(cal);
+        return switch (e.resource()) {
+            case "size" -> String.format("the size budget cannot be met; the smallest feasible size is %,d bytes",
+                    (long) Math.ceil((e.smallest() + otherBits(cal, layerParams)) / 8));
+            case "weight bits" -> String.format("the average-bits budget cannot be met; the smallest feasible "
+                    + "--avg-w-bits is %.4f", e.smallest() / layerParams);
+            case "bops" -> String.format("the BOPs budget cannot be met; the smallest feasible --bops is %.6g",
+                    e.smallest() / 1e9);
+            default -> e.getMessage();
+        };
+    }
+
+    private static long layerParams(PostTrainingQuantizer.Calibrated cal) {
+        long n = 0;
+        for (WeightLayer l : cal.targets().layers()) {
+            n += cal.floatGraph().weight(l.weight()).size();
+        }
+        return n;
+    }
+
+    /** Parameters outside the quantized weights (biases, …) count 32 bits each in the size, whatever the bits. */
+    private static long otherBits(PostTrainingQuantizer.Calibrated cal, long layerParams) {
+        return 8 * WeightSize.float32Bytes(cal.floatGraph()) - 32 * layerParams;
+    }
+
+    private List<Budget> budgets(PostTrainingQuantizer.Calibrated cal, QuantConfig base) {
+        List<Budget> list = new ArrayList<>();
+        long layerParams = layerParams(cal);
+        long otherBits = otherBits(cal, layerParams);
+        if (avgWBits != null) {
+            list.add(new Budget(new WeightBitsCost(), avgWBits * layerParams));
+        }
+        if (size != null) {
+            list.add(new Budget(new SizeCost(), 8.0 * size - otherBits));
+        }
+        if (sizeOfUniform != null) {
+            IntGrid.checkBits(sizeOfUniform, "--size-of-uniform");
+            QuantConfig u = base.withDefaults(base.defaults().withBits(sizeOfUniform, aBits)).withKeepFirstLast(true);
+            QuantRecipe r = PostTrainingQuantizer.quantize(cal, u, common.threads(), mpq.base.Progress.NONE).recipe();
+            list.add(new Budget(new SizeCost(), 8.0 * WeightSize.bytes(cal.floatGraph(), r) - otherBits));
+        }
+        if (bops != null) {
+            list.add(new Budget(new BopsCost(), bops * 1e9));
+        }
+        if (latency != null) {
+            if (costTable == null) {
+                throw new BadInputException("--latency needs --cost-table with the measured costs");
+            }
+            list.add(new Budget(new TableCost(costTable), latency));
+        }
+        if (list.isEmpty()) {
+            throw new BadInputException("give a budget: --avg-w-bits, --size, --size-of-uniform, --bops or --latency");
+        }
+        return list;
+    }
+
+    private void print(SensitivityTable table, Map<String, Integer> chosen, Allocation a, List<Budget> budgets,
+                       long bytes, double totalBops, EvalResult q, double seconds) {
+        var o = Output.human();
+        o.printf("%s: %s sensitivities, %s allocation, A%d, %.1f s%n%n", model.getFileName(), metric, allocator, aBits,
+                seconds);
+        List<String> header = new ArrayList<>(List.of("layer", "w bits"));
+        for (int b : table.bits()) {
+            header.add("sens@" + b);
+        }
+        Output.Table t = new Output.Table(header.toArray(String[]::new));
+        for (int l = 0; l < table.layers().size(); l++) {
+            List<Object> row = new ArrayList<>(List.of(table.layers().get(l), chosen.get(table.layers().get(l))));
+            for (int k = 0; k < table.bits().length; k++) {
+                row.add(String.format("%.3g", table.value(l, k)));
+            }
+            t.add(row.toArray());
+        }
+        t.print(o);
+        for (int i = 0; i < budgets.size(); i++) {
+            o.printf("%s: %.6g of %.6g %s%n", budgets.get(i).model().resource(), a.cost()[i], budgets.get(i).limit(),
+                    budgets.get(i).model().unit());
+        }
+        o.printf("weights: %,d bytes; %.4g GBOPs per example%n", bytes, totalBops / 1e9);
+        if (q != null) {
+            o.printf("top-1: %.2f%% (%d/%d)%n", 100 * q.top1(), q.top1Correct(), q.count());
+        }
+    }
+}
