@@ -16,6 +16,15 @@ public final class AtomicFiles {
         void writeTo(OutputStream out) throws IOException;
     }
 
+    /** Temporary files are created private (0600); the result is an ordinary file (0644), as a plain write makes. */
+    private static void readableByAll(Path p) throws IOException {
+        try {
+            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: keep its defaults
+        }
+    }
+
     /** Writes to a temporary file beside the target, then moves it into place; failures leave no file behind. */
     public static void write(Path target, Writer content) {
         Path dir = target.toAbsolutePath().getParent();
@@ -26,6 +35,7 @@ public final class AtomicFiles {
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 content.writeTo(out);
             }
+            readableByAll(tmp);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new BadInputException(target + ": cannot write (" + e.getMessage() + ")");

@@ -33,6 +33,7 @@ import mpq.quant.QuantRecipe;
 import mpq.quant.RecipeJson;
 import mpq.quant.WeightLayer;
 import mpq.quant.WeightSize;
+import mpq.report.SearchReport;
 import mpq.search.Allocation;
 import mpq.search.AllocationProblem;
 import mpq.search.Allocator;
@@ -108,8 +109,13 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--eval", paramLabel = "D", description = "Labelled data to measure top-1 on.")
     Path eval;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Write bits.json and recipe.json here.")
+    @Option(names = "--out", paramLabel = "DIR", description = "Write bits.json, recipe.json and report.html here.")
     Path out;
+
+    @Option(names = "--report-limit", paramLabel = "N", description = "With --out and --eval: the report's curve "
+            + "(mixed precision at the sizes of uniform 2–6-bit weights, uniform 2/3/4/6/8 bits) is measured on the "
+            + "first N evaluation examples (default: ${DEFAULT-VALUE}).")
+    int reportLimit = 2000;
 
     @Mixin
     CalibrationOptions calibration;
@@ -150,22 +156,10 @@ final class SearchCommand implements Callable<Integer> {
                 tol, maxIter);
         SensitivityTable table = Metrics.byName(metric).compute(ctx, progress);
         Set<String> edges = quant.keepFirstLast ? cal.targets().edgeLayers() : Set.of();
-        AllocationProblem problem = Problems.build(table, LayerShape.of(cal.floatGraph()), edges, 8, aBits,
-                !quant.perTensor, budgets);
-        Allocation a;
-        try {
-            a = alloc.solve(problem);
-        } catch (mpq.search.InfeasibleBudgetException e) {
-            throw new BadInputException(inUserUnits(e, cal));
-        }
-        QuantConfig cfg = base.withKeepFirstLast(false);
-        Map<String, Integer> chosen = new LinkedHashMap<>();
-        for (int l = 0; l < problem.layers().size(); l++) {
-            int b = problem.layers().get(l).bits()[a.choice()[l]];
-            chosen.put(problem.layers().get(l).name(), b);
-            cfg = cfg.withOverride(new QuantConfig.Override(problem.layers().get(l).name(), b, null, null, null));
-        }
-        PostTrainingQuantizer.Result r = PostTrainingQuantizer.quantize(cal, cfg, common.threads(), progress);
+        Chosen c = allocate(cal, base, table, edges, budgets, alloc);
+        Map<String, Integer> chosen = c.bits();
+        Allocation a = c.allocation();
+        PostTrainingQuantizer.Result r = c.result();
         double searchSeconds = (System.nanoTime() - t0) / 1e9;
         EvalResult q = null;
         if (eval != null) {
@@ -210,6 +204,7 @@ final class SearchCommand implements Callable<Integer> {
             ObjectNode recipe = RecipeJson.toJson(r.recipe());
             recipe.put("model", model.toString());
             RecipeJson.write(recipe, out.resolve("recipe.json"));
+            writeReport(cal, base, table, edges, alloc, chosen, j, in, pre, progress);
         }
         if (common.json) {
             Output.json(j);
@@ -217,6 +212,83 @@ final class SearchCommand implements Callable<Integer> {
             print(table, chosen, a, budgets, bytes, totalBops, q, searchSeconds);
         }
         return 0;
+    }
+
+    /** An allocation, the bits it gives each layer, and the model quantized with them. */
+    private record Chosen(Allocation allocation, Map<String, Integer> bits, PostTrainingQuantizer.Result result) {}
+
+    private Chosen allocate(PostTrainingQuantizer.Calibrated cal, QuantConfig base, SensitivityTable table,
+                            Set<String> edges, List<Budget> budgets, Allocator alloc) {
+        AllocationProblem problem = Problems.build(table, LayerShape.of(cal.floatGraph()), edges, 8, aBits,
+                !quant.perTensor, budgets);
+        Allocation a;
+        try {
+            a = alloc.solve(problem);
+        } catch (mpq.search.InfeasibleBudgetException e) {
+            throw new BadInputException(inUserUnits(e, cal));
+        }
+        QuantConfig cfg = base.withKeepFirstLast(false);
+        Map<String, Integer> chosen = new LinkedHashMap<>();
+        for (int l = 0; l < problem.layers().size(); l++) {
+            int b = problem.layers().get(l).bits()[a.choice()[l]];
+            chosen.put(problem.layers().get(l).name(), b);
+            cfg = cfg.withOverride(new QuantConfig.Override(problem.layers().get(l).name(), b, null, null, null));
+        }
+        return new Chosen(a, chosen, PostTrainingQuantizer.quantize(cal, cfg, common.threads(), mpq.base.Progress.NONE));
+    }
+
+    /** The size budget (on SizeCost) of uniform B-bit weights with the first and last layers at 8 bits. */
+    private Budget uniformSize(PostTrainingQuantizer.Calibrated cal, QuantConfig base, int b) {
+        QuantConfig u = base.withDefaults(base.defaults().withBits(b, aBits)).withKeepFirstLast(true);
+        QuantRecipe r = PostTrainingQuantizer.quantize(cal, u, common.threads(), mpq.base.Progress.NONE).recipe();
+        return new Budget(new SizeCost(), 8.0 * WeightSize.bytes(cal.floatGraph(), r) - otherBits(cal, layerParams(cal)));
+    }
+
+    /** report.html; with --eval, the curve of mixed precision and uniform points on the first --report-limit examples. */
+    private void writeReport(PostTrainingQuantizer.Calibrated cal, QuantConfig base, SensitivityTable table,
+                             Set<String> edges, Allocator alloc, Map<String, Integer> chosen, Map<String, Object> j,
+                             ValueInfo in, Preprocess pre, ConsoleProgress progress) {
+        List<SearchReport.Point> mixed = new ArrayList<>(), uniform = new ArrayList<>();
+        if (eval != null) {
+            try (Dataset d = Datasets.open(eval, dataOptions.format, ModelInput.itemShape(in))) {
+                for (int b : new int[] {2, 3, 4, 5, 6}) {
+                    Chosen c = allocate(cal, base, table, edges, List.of(uniformSize(cal, base, b)), alloc);
+                    mixed.add(point("mixed, size of uniform " + b + "-bit", c.result(), d, pre, progress));
+                }
+                for (int b : new int[] {2, 3, 4, 6, 8}) {
+                    QuantConfig u = base.withDefaults(base.defaults().withBits(b, aBits)).withKeepFirstLast(quant.keepFirstLast);
+                    uniform.add(point("uniform W" + b + "A" + aBits, PostTrainingQuantizer.quantize(cal, u,
+                            common.threads(), mpq.base.Progress.NONE), d, pre, progress));
+                }
+            } catch (java.io.IOException e) {
+                throw new BadInputException(eval + ": " + e.getMessage());
+            }
+        }
+        Map<String, String> summary = new LinkedHashMap<>();
+        summary.put("model", model.toString());
+        summary.put("metric / allocator", metric + " / " + allocator);
+        summary.put("activation bits", Integer.toString(aBits));
+        summary.put("weight bytes", String.format("%,d", (Long) j.get("weight_bytes")));
+        if (j.containsKey("top1")) {
+            summary.put("top-1", String.format("%.2f%% (%d/%d)", 100 * (Double) j.get("top1"), (Integer) j.get("top1_correct"),
+                    (Integer) j.get("eval_images")));
+        }
+        if (!mixed.isEmpty()) {
+            summary.put("curve", "measured on the first " + Math.min(reportLimit, dataOptions.limit() > 0
+                    ? dataOptions.limit() : Integer.MAX_VALUE) + " examples of " + eval.getFileName());
+        }
+        int[] bitsInOrder = table.layers().stream().mapToInt(chosen::get).toArray();
+        String html = SearchReport.html("mpq search: " + model.getFileName(), summary, table, bitsInOrder, mixed, uniform);
+        mpq.base.AtomicFiles.write(out.resolve("report.html"), o -> o.write(html.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    private SearchReport.Point point(String label, PostTrainingQuantizer.Result r, Dataset d, Preprocess pre,
+                                     ConsoleProgress progress) {
+        int limit = dataOptions.limit() > 0 ? Math.min(dataOptions.limit(), reportLimit) : reportLimit;
+        try (MpqEngine e = new MpqEngine(r.quantized(), common.threads())) {
+            EvalResult res = Evaluator.evaluate(e, d, pre, dataOptions.batch(), limit, progress);
+            return new SearchReport.Point(label, WeightSize.bytes(r.floatGraph(), r.recipe()), res.top1());
+        }
     }
 
     /** The infeasibility message in the units of the option the user gave. */
@@ -258,9 +330,7 @@ final class SearchCommand implements Callable<Integer> {
         }
         if (sizeOfUniform != null) {
             IntGrid.checkBits(sizeOfUniform, "--size-of-uniform");
-            QuantConfig u = base.withDefaults(base.defaults().withBits(sizeOfUniform, aBits)).withKeepFirstLast(true);
-            QuantRecipe r = PostTrainingQuantizer.quantize(cal, u, common.threads(), mpq.base.Progress.NONE).recipe();
-            list.add(new Budget(new SizeCost(), 8.0 * WeightSize.bytes(cal.floatGraph(), r) - otherBits));
+            list.add(uniformSize(cal, base, sizeOfUniform));
         }
         if (bops != null) {
             list.add(new Budget(new BopsCost(), bops * 1e9));

@@ -108,4 +108,26 @@ class CommandsTest {
         assertTrue(first.has("trace") && first.has("std_error") && first.has("trace_per_param"));
         assertEquals(3, first.get("iterations").asInt());
     }
+
+    @Test
+    void searchWritesBitsRecipeAndReport(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        java.nio.file.Path out = tmp.resolve("s");
+        CliRun r = CliRun.of("search", SharedData.model("resnet8_mlperftiny_cifar10.onnx").toString(), "--calib",
+                SharedData.cifarTrain().toString(), "--calib-limit", "32", "--metric", "mse", "--allocator", "ilp",
+                "--avg-w-bits", "4.5", "--eval", SharedData.cifarTest().toString(), "--limit", "200", "--report-limit",
+                "64", "--out", out.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = JSON.readTree(r.out());
+        for (String k : new String[] {"top1", "weight_bytes", "bops", "bits", "search_seconds"}) {
+            assertTrue(j.has(k), "key " + k);
+        }
+        assertEquals(10, j.get("bits").size());
+        assertEquals(8, j.get("bits").get("conv0").get("w").asInt(), "the first layer stays at 8 bits");
+        JsonNode budget = j.get("budgets").get(0);
+        assertTrue(budget.get("used").asDouble() <= budget.get("limit").asDouble());
+        String html = java.nio.file.Files.readString(out.resolve("report.html"));
+        assertEquals(3, html.split("<svg", -1).length - 1);
+        assertTrue(java.nio.file.Files.isRegularFile(out.resolve("bits.json")));
+        assertTrue(java.nio.file.Files.isRegularFile(out.resolve("recipe.json")));
+    }
 }

@@ -1,0 +1,25 @@
+package mpq.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import mpq.sensitivity.SensitivityTable;
+import org.junit.jupiter.api.Test;
+
+/** The report is one self-contained HTML file with three inline SVG plots and the numbers behind them. */
+class SearchReportTest {
+    @Test
+    void threePlotsAndTheirTables() {
+        SensitivityTable t = new SensitivityTable("mse", List.of("conv<1>", "fc"), new int[] {2, 4, 8},
+                new double[][] {{3.0, 0.2, 0.001}, {1.0, 0.1, 0.0}});
+        String html = SearchReport.html("mpq search: net.onnx", Map.of("metric", "mse"), t, new int[] {4, 8},
+                List.of(new SearchReport.Point("mixed a", 1000, 0.81), new SearchReport.Point("mixed b", 2000, 0.9)),
+                List.of(new SearchReport.Point("uniform W4A8", 1500, 0.7)));
+        assertEquals(3, html.split("<svg", -1).length - 1, "three plots");
+        assertTrue(html.contains("conv&lt;1&gt;"), "layer names are escaped");
+        assertTrue(html.contains("<td>mixed b</td><td>2,000</td><td>90.00</td>"), "the points are listed");
+        assertTrue(html.startsWith("<!doctype html>") && html.trim().endsWith("</html>"));
+    }
+}
