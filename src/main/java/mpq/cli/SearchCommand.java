@@ -42,6 +42,7 @@ import mpq.search.IlpAllocator;
 import mpq.search.ParetoAllocator;
 import mpq.search.Problems;
 import mpq.sensitivity.Metrics;
+import mpq.sensitivity.SensitivityCache;
 import mpq.sensitivity.SensitivityContext;
 import mpq.sensitivity.SensitivityTable;
 import picocli.CommandLine.Command;
@@ -106,6 +107,10 @@ final class SearchCommand implements Callable<Integer> {
             + "${DEFAULT-VALUE}).")
     int maxIter = 100;
 
+    @Option(names = "--no-cache", description = "Compute the sensitivities even when a cached table fits "
+            + "(cache: $XDG_CACHE_HOME/mpq/sensitivity or ~/.cache/mpq/sensitivity).")
+    boolean noCache;
+
     @Option(names = "--eval", paramLabel = "D", description = "Labelled data to measure top-1 on.")
     Path eval;
 
@@ -154,7 +159,7 @@ final class SearchCommand implements Callable<Integer> {
         List<Budget> budgets = budgets(cal, base);
         SensitivityContext ctx = new SensitivityContext(cal, base, bits.clone(), common.threads(), calibration.seed,
                 tol, maxIter);
-        SensitivityTable table = Metrics.byName(metric).compute(ctx, progress);
+        SensitivityTable table = sensitivities(ctx, pre, progress);
         Set<String> edges = quant.keepFirstLast ? cal.targets().edgeLayers() : Set.of();
         Chosen c = allocate(cal, base, table, edges, budgets, alloc);
         Map<String, Integer> chosen = c.bits();
@@ -212,6 +217,40 @@ final class SearchCommand implements Callable<Integer> {
             print(table, chosen, a, budgets, bytes, totalBops, q, searchSeconds);
         }
         return 0;
+    }
+
+    /** The metric's table, from the cache when everything it depends on is the same. */
+    private SensitivityTable sensitivities(SensitivityContext ctx, Preprocess pre, ConsoleProgress progress) {
+        SensitivityCache cache = SensitivityCache.standard();
+        String key;
+        try {
+            java.nio.file.Path calib = calibration.calib.toAbsolutePath();
+            String description = String.join("|", metric, java.util.Arrays.toString(bits), estimator,
+                    Integer.toString(aBits), Boolean.toString(quant.perTensor), calib.toString(),
+                    Long.toString(java.nio.file.Files.size(calib)), java.nio.file.Files.getLastModifiedTime(calib).toString(),
+                    Integer.toString(calibration.calibLimit), Long.toString(calibration.seed),
+                    Integer.toString(dataOptions.batch()), Float.toString(pre.scale()), java.util.Arrays.toString(pre.mean()),
+                    java.util.Arrays.toString(pre.std()), Double.toString(tol), Integer.toString(maxIter));
+            key = SensitivityCache.key(model, description);
+        } catch (java.io.IOException e) {
+            key = null;
+        }
+        if (!noCache && key != null) {
+            SensitivityTable cached = cache.get(key);
+            if (cached != null) {
+                Output.human().println("sensitivities: from the cache (" + metric + ")");
+                return cached;
+            }
+        }
+        SensitivityTable t = Metrics.byName(metric).compute(ctx, progress);
+        if (key != null) {
+            try {
+                cache.put(key, t);
+            } catch (BadInputException e) {
+                Output.human().println("note: the sensitivity cache is not writable (" + e.getMessage() + ")");
+            }
+        }
+        return t;
     }
 
     /** An allocation, the bits it gives each layer, and the model quantized with them. */
