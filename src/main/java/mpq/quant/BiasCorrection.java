@@ -67,7 +67,7 @@ public final class BiasCorrection {
         Tensor b = l.bias().isEmpty() ? null : g.weight(l.bias());
         float[] out = new float[channels];
         if (b != null) {
-            float beta = l.node().opType().equals("Gemm") ? l.node().attributes().getFloat("beta", 1f) : 1f;
+            float beta = WeightLayer.biasScale(l.node());
             for (int c = 0; c < channels; c++) {
                 out[c] = beta * b.get(c);
             }

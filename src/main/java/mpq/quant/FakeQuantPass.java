@@ -87,7 +87,7 @@ public final class FakeQuantPass {
     /** The layer node with its bias set to the given values (added as a new input when it had none). */
     private static Node withBias(Node n, float[] bias, Map<String, Attributes.Constant> init) {
         String name = n.input(2);
-        float scale = n.opType().equals("Gemm") ? n.attributes().getFloat("beta", 1f) : 1f;
+        float scale = WeightLayer.biasScale(n);
         float[] stored = new float[bias.length];
         for (int i = 0; i < bias.length; i++) {
             stored[i] = bias[i] / scale;

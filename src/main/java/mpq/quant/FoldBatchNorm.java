@@ -82,7 +82,7 @@ public final class FoldBatchNorm {
             return null;
         }
         Node node = layer.node();
-        float gemmBeta = node.opType().equals("Gemm") ? node.attributes().getFloat("beta", 1f) : 1f;
+        float gemmBeta = WeightLayer.biasScale(node);
         if (!layer.bias().isEmpty() && gemmBeta == 0) {
             return null;
         }

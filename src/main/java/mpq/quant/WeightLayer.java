@@ -58,6 +58,11 @@ public record WeightLayer(String name, Node node, String input, String weight, S
         return s.length == 1 || (s.length == 2 && s[0] == 1);
     }
 
+    /** What a layer node multiplies its bias by: a Gemm's beta, 1 for the other layers. */
+    static float biasScale(Node n) {
+        return n.opType().equals("Gemm") ? n.attributes().getFloat("beta", 1f) : 1f;
+    }
+
     /** Output channels (the size of the weight along its channel axis). */
     public int channels(Graph g) {
         return g.weight(weight).dim(channelAxis);
