@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import mpq.base.BadInputException;
 import mpq.data.Batches;
 import mpq.data.Dataset;
-import mpq.data.Datasets;
 import mpq.data.Preprocess;
 import mpq.graph.ValueInfo;
 import picocli.CommandLine.Option;
@@ -28,9 +27,7 @@ final class CalibrationOptions {
         if (calibLimit < 0) {
             throw new BadInputException("--calib-limit must not be negative, got " + calibLimit);
         }
-        try (Dataset d = Datasets.open(calib, data.format, ModelInput.itemShape(in))) {
-            ModelInput.checkFits(d, in, modelName);
-            pre.check(d.itemShape().length > 0 ? d.itemShape()[0] : 1, d.name());
+        try (Dataset d = ModelInput.open(calib, data, in, modelName, pre)) {
             return Batches.sample(d, pre, calibLimit, data.batch(), seed);
         } catch (IOException e) {
             throw new BadInputException(calib + ": " + e.getMessage());

@@ -11,12 +11,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import mpq.base.BadInputException;
 import mpq.data.Batches;
-import mpq.data.Dataset;
-import mpq.data.Datasets;
 import mpq.data.Preprocess;
 import mpq.eval.EvalResult;
-import mpq.eval.Evaluator;
-import mpq.eval.MpqEngine;
 import mpq.graph.Graph;
 import mpq.graph.ValueInfo;
 import mpq.onnx.OnnxModel;
@@ -93,26 +89,18 @@ final class CompareCommand implements Callable<Integer> {
         PostTrainingQuantizer.Calibrated cal = PostTrainingQuantizer.calibrate(g, batches, common.threads(), progress);
         List<Cell> cells = new ArrayList<>();
         EvalResult fp;
-        try (Dataset d = Datasets.open(eval, dataOptions.format, ModelInput.itemShape(in))) {
-            ModelInput.checkFits(d, in, model.toString());
-            try (MpqEngine e = new MpqEngine(g, common.threads())) {
-                fp = Evaluator.evaluate(e, d, pre, dataOptions.batch(), dataOptions.limit(), progress);
-            }
+        try (EvalSet set = EvalSet.open(eval, in, model.toString(), dataOptions, pre, progress)) {
+            fp = set.evaluate(g, common.threads());
             for (int i = 0; i < configs.size(); i++) {
                 for (String est : estimators) {
                     QuantConfig cfg = quant.config(bits.get(i)[0], bits.get(i)[1], Estimators.forWeights(est), est);
                     PostTrainingQuantizer.Result r = PostTrainingQuantizer.quantize(cal, cfg, common.threads(),
                             mpq.base.Progress.NONE);
-                    EvalResult q;
-                    try (MpqEngine e = new MpqEngine(r.quantized(), common.threads())) {
-                        q = Evaluator.evaluate(e, d, pre, dataOptions.batch(), dataOptions.limit(), progress);
-                    }
+                    EvalResult q = set.evaluate(r.quantized(), common.threads());
                     cells.add(new Cell(configs.get(i).toUpperCase(Locale.ROOT), bits.get(i)[0], bits.get(i)[1], est, q,
                             WeightSize.bytes(r.floatGraph(), r.recipe())));
                 }
             }
-        } catch (java.io.IOException e) {
-            throw new BadInputException(eval + ": " + e.getMessage());
         }
         if (common.json) {
             Output.json(json(fp, batches, cells));

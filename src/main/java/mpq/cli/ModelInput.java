@@ -1,8 +1,11 @@
 package mpq.cli;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 import mpq.base.BadInputException;
 import mpq.data.Dataset;
+import mpq.data.Datasets;
+import mpq.data.Preprocess;
 import mpq.graph.Graph;
 import mpq.graph.ValueInfo;
 
@@ -35,6 +38,26 @@ final class ModelInput {
         if (!ok) {
             throw new BadInputException(data.name() + ": examples have shape " + Arrays.toString(got) + " but "
                     + modelName + " input '" + in.name() + "' expects " + in.shapeString() + " (batch axis first)");
+        }
+    }
+
+    /**
+     * Opens a dataset for a model's input: the format from the options or the name, the examples' shape and the
+     * preprocessing's channel count checked; closed again when a check fails.
+     */
+    static Dataset open(Path file, DataOptions options, ValueInfo in, String modelName, Preprocess pre) {
+        Dataset d = Datasets.open(file, options.format, itemShape(in));
+        try {
+            checkFits(d, in, modelName);
+            pre.check(d.itemShape().length > 0 ? d.itemShape()[0] : 1, d.name());
+            return d;
+        } catch (RuntimeException e) {
+            try {
+                d.close();
+            } catch (java.io.IOException ignored) {
+                // the check's message is the one that matters
+            }
+            throw e;
         }
     }
 }

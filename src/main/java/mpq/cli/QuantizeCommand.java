@@ -7,14 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import mpq.base.BadInputException;
 import mpq.data.Batches;
-import mpq.data.Dataset;
-import mpq.data.Datasets;
 import mpq.data.Preprocess;
 import mpq.eval.EvalResult;
-import mpq.eval.Evaluator;
-import mpq.eval.MpqEngine;
 import mpq.graph.Graph;
 import mpq.graph.ValueInfo;
 import mpq.onnx.OnnxModel;
@@ -101,16 +96,9 @@ final class QuantizeCommand implements Callable<Integer> {
 
         EvalResult fp = null, q = null;
         if (eval != null) {
-            try (Dataset d = Datasets.open(eval, dataOptions.format, ModelInput.itemShape(in))) {
-                ModelInput.checkFits(d, in, model.toString());
-                try (MpqEngine e = new MpqEngine(g, common.threads())) {
-                    fp = Evaluator.evaluate(e, d, pre, dataOptions.batch(), dataOptions.limit(), progress);
-                }
-                try (MpqEngine e = new MpqEngine(r.quantized(), common.threads())) {
-                    q = Evaluator.evaluate(e, d, pre, dataOptions.batch(), dataOptions.limit(), progress);
-                }
-            } catch (java.io.IOException e) {
-                throw new BadInputException(eval + ": " + e.getMessage());
+            try (EvalSet set = EvalSet.open(eval, in, model.toString(), dataOptions, pre, progress)) {
+                fp = set.evaluate(g, common.threads());
+                q = set.evaluate(r.quantized(), common.threads());
             }
         }
         long bytes = WeightSize.bytes(r.floatGraph(), r.recipe());

@@ -10,12 +10,8 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import mpq.base.BadInputException;
 import mpq.data.Batches;
-import mpq.data.Dataset;
-import mpq.data.Datasets;
 import mpq.data.Preprocess;
 import mpq.eval.EvalResult;
-import mpq.eval.Evaluator;
-import mpq.eval.MpqEngine;
 import mpq.graph.Graph;
 import mpq.graph.ValueInfo;
 import mpq.hardware.BopsCost;
@@ -168,12 +164,8 @@ final class SearchCommand implements Callable<Integer> {
         double searchSeconds = (System.nanoTime() - t0) / 1e9;
         EvalResult q = null;
         if (eval != null) {
-            try (Dataset d = Datasets.open(eval, dataOptions.format, ModelInput.itemShape(in));
-                 MpqEngine e = new MpqEngine(r.quantized(), common.threads())) {
-                ModelInput.checkFits(d, in, model.toString());
-                q = Evaluator.evaluate(e, d, pre, dataOptions.batch(), dataOptions.limit(), progress);
-            } catch (java.io.IOException e) {
-                throw new BadInputException(eval + ": " + e.getMessage());
+            try (EvalSet set = EvalSet.open(eval, in, model.toString(), dataOptions, pre, progress)) {
+                q = set.evaluate(r.quantized(), common.threads());
             }
         }
         long bytes = WeightSize.bytes(r.floatGraph(), r.recipe());
@@ -289,18 +281,16 @@ final class SearchCommand implements Callable<Integer> {
                              ValueInfo in, Preprocess pre, ConsoleProgress progress) {
         List<SearchReport.Point> mixed = new ArrayList<>(), uniform = new ArrayList<>();
         if (eval != null) {
-            try (Dataset d = Datasets.open(eval, dataOptions.format, ModelInput.itemShape(in))) {
+            try (EvalSet set = EvalSet.open(eval, in, model.toString(), dataOptions, pre, progress)) {
                 for (int b : new int[] {2, 3, 4, 5, 6}) {
                     Chosen c = allocate(cal, base, table, edges, List.of(uniformSize(cal, base, b)), alloc);
-                    mixed.add(point("mixed, size of uniform " + b + "-bit", c.result(), d, pre, progress));
+                    mixed.add(point("mixed, size of uniform " + b + "-bit", c.result(), set));
                 }
                 for (int b : new int[] {2, 3, 4, 6, 8}) {
                     QuantConfig u = base.withDefaults(base.defaults().withBits(b, aBits)).withKeepFirstLast(quant.keepFirstLast);
                     uniform.add(point("uniform W" + b + "A" + aBits, PostTrainingQuantizer.quantize(cal, u,
-                            common.threads(), mpq.base.Progress.NONE), d, pre, progress));
+                            common.threads(), mpq.base.Progress.NONE), set));
                 }
-            } catch (java.io.IOException e) {
-                throw new BadInputException(eval + ": " + e.getMessage());
             }
         }
         Map<String, String> summary = new LinkedHashMap<>();
@@ -321,13 +311,10 @@ final class SearchCommand implements Callable<Integer> {
         mpq.base.AtomicFiles.write(out.resolve("report.html"), o -> o.write(html.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
-    private SearchReport.Point point(String label, PostTrainingQuantizer.Result r, Dataset d, Preprocess pre,
-                                     ConsoleProgress progress) {
+    private SearchReport.Point point(String label, PostTrainingQuantizer.Result r, EvalSet set) {
         int limit = dataOptions.limit() > 0 ? Math.min(dataOptions.limit(), reportLimit) : reportLimit;
-        try (MpqEngine e = new MpqEngine(r.quantized(), common.threads())) {
-            EvalResult res = Evaluator.evaluate(e, d, pre, dataOptions.batch(), limit, progress);
-            return new SearchReport.Point(label, WeightSize.bytes(r.floatGraph(), r.recipe()), res.top1());
-        }
+        EvalResult res = set.evaluate(r.quantized(), common.threads(), limit);
+        return new SearchReport.Point(label, WeightSize.bytes(r.floatGraph(), r.recipe()), res.top1());
     }
 
     /** The infeasibility message in the units of the option the user gave. */
