@@ -93,6 +93,14 @@ final class SearchCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     int[] bits = {2, 3, 4, 5, 6, 8};
 
+    @Option(names = "--tie", paramLabel = "A,B,…", description = "Layers that must get the same bits: names or globs "
+            + "(* and ?), comma-separated; repeatable. A glob ties every layer it matches.")
+    List<String> tie = List.of();
+
+    @Option(names = "--tie-adds", description = "Tie the layers whose outputs meet at one Add (e.g. a residual "
+            + "block's last conv and its downsampling shortcut conv), as integer kernels add them on one scale.")
+    boolean tieAdds;
+
     @Option(names = "--estimator", paramLabel = "E", description = "Range estimator (default: ${DEFAULT-VALUE}).")
     String estimator = "mse";
 
@@ -112,6 +120,8 @@ final class SearchCommand implements Callable<Integer> {
 
     @Option(names = "--out", paramLabel = "DIR", description = "Write bits.json, recipe.json and report.html here.")
     Path out;
+
+    private List<Set<String>> ties = List.of();
 
     @Option(names = "--report-limit", paramLabel = "N", description = "With --out and --eval: the report's curve "
             + "(mixed precision at the sizes of uniform 2–6-bit weights, uniform 2/3/4/6/8 bits) is measured on the "
@@ -157,6 +167,7 @@ final class SearchCommand implements Callable<Integer> {
                 tol, maxIter);
         SensitivityTable table = sensitivities(ctx, pre, progress);
         Set<String> edges = quant.keepFirstLast ? cal.targets().edgeLayers() : Set.of();
+        ties = ties(cal, table.layers());
         Chosen c = allocate(cal, base, table, edges, budgets, alloc);
         Map<String, Integer> chosen = c.bits();
         Allocation a = c.allocation();
@@ -187,6 +198,7 @@ final class SearchCommand implements Callable<Integer> {
         Map<String, Object> bitsJson = new LinkedHashMap<>();
         chosen.forEach((name, b) -> bitsJson.put(name, Map.of("w", b, "a", aBits)));
         j.put("bits", bitsJson);
+        j.put("ties", ties.stream().map(List::copyOf).toList());
         j.put("total_sensitivity", a.sensitivity());
         j.put("weight_bytes", bytes);
         j.put("bops", totalBops);
@@ -245,13 +257,35 @@ final class SearchCommand implements Callable<Integer> {
         return t;
     }
 
+    /** The tie groups --tie and --tie-adds ask for (overlapping groups are merged by the problem builder). */
+    private List<Set<String>> ties(PostTrainingQuantizer.Calibrated cal, List<String> layers) {
+        List<Set<String>> groups = new ArrayList<>();
+        if (tieAdds) {
+            groups.addAll(cal.targets().addInputGroups(cal.floatGraph()));
+        }
+        for (String spec : tie) {
+            Set<String> group = new java.util.LinkedHashSet<>();
+            for (String part : spec.split(",")) {
+                mpq.quant.LayerPattern p = new mpq.quant.LayerPattern(part.trim());
+                List<String> hit = layers.stream().filter(p::matches).toList();
+                if (hit.isEmpty()) {
+                    throw new BadInputException("--tie '" + part.trim() + "' names no quantizable layer; known: "
+                            + String.join(", ", layers));
+                }
+                group.addAll(hit);
+            }
+            groups.add(group);
+        }
+        return groups;
+    }
+
     /** An allocation, the bits it gives each layer, and the model quantized with them. */
     private record Chosen(Allocation allocation, Map<String, Integer> bits, PostTrainingQuantizer.Result result) {}
 
     private Chosen allocate(PostTrainingQuantizer.Calibrated cal, QuantConfig base, SensitivityTable table,
                             Set<String> edges, List<Budget> budgets, Allocator alloc) {
         AllocationProblem problem = Problems.build(table, LayerShape.of(cal.floatGraph()), edges, 8, aBits,
-                !quant.perTensor, budgets);
+                !quant.perTensor, budgets, ties);
         Allocation a;
         try {
             a = alloc.solve(problem);
@@ -394,6 +428,9 @@ final class SearchCommand implements Callable<Integer> {
         for (int i = 0; i < budgets.size(); i++) {
             o.printf("%s: %.6g of %.6g %s%n", budgets.get(i).model().resource(), a.cost()[i], budgets.get(i).limit(),
                     budgets.get(i).model().unit());
+        }
+        for (Set<String> group : ties) {
+            o.println("tied: " + String.join(" = ", group));
         }
         o.printf("weights: %,d bytes; %.4g GBOPs per example%n", bytes, totalBops / 1e9);
         if (q != null) {

@@ -47,7 +47,7 @@ public record QuantConfig(LayerSpec defaults, boolean keepFirstLast, List<Overri
         private static final Pattern BITS = Pattern.compile("(?:w(\\d+))?(?:a(\\d+))?");
 
         public boolean matches(String layer) {
-            return pattern.equals(layer) || glob(pattern).matcher(layer).matches();
+            return new LayerPattern(pattern).matches(layer);
         }
 
         LayerSpec applyTo(LayerSpec s) {
@@ -77,14 +77,6 @@ public record QuantConfig(LayerSpec defaults, boolean keepFirstLast, List<Overri
                 IntGrid.checkBits(a, "activation bit-width in '" + text + "'");
             }
             return new Override(text.substring(0, eq), w, a, null, null);
-        }
-
-        private static Pattern glob(String g) {
-            StringBuilder re = new StringBuilder();
-            for (char c : g.toCharArray()) {
-                re.append(c == '*' ? ".*" : c == '?' ? "." : Pattern.quote(String.valueOf(c)));
-            }
-            return Pattern.compile(re.toString());
         }
     }
 

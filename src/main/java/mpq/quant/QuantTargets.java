@@ -102,6 +102,34 @@ public record QuantTargets(List<WeightLayer> layers, Set<String> edgeLayers, Lis
         return !downstream(value, consumers, byNode, Set.of()).layers().isEmpty();
     }
 
+    /**
+     * Groups of weight layers whose outputs meet at one Add (directly, as after BN folding): an integer kernel adds
+     * them on one scale, so a deployment may want them at the same bits. Groups sharing a layer are not merged here.
+     */
+    public List<Set<String>> addInputGroups(Graph g) {
+        Map<String, WeightLayer> byOutput = new LinkedHashMap<>();
+        for (WeightLayer l : layers) {
+            byOutput.put(l.output(), l);
+        }
+        List<Set<String>> groups = new ArrayList<>();
+        for (Node n : g.nodes()) {
+            if (!n.opType().equals("Add") && !n.opType().equals("Sum")) {
+                continue;
+            }
+            Set<String> group = new java.util.LinkedHashSet<>();
+            for (String in : n.inputs()) {
+                WeightLayer l = byOutput.get(in);
+                if (l != null) {
+                    group.add(l.name());
+                }
+            }
+            if (group.size() > 1) {
+                groups.add(group);
+            }
+        }
+        return groups;
+    }
+
     public boolean isEdge(WeightLayer l) {
         return edgeLayers.contains(l.name());
     }

@@ -115,7 +115,7 @@ class CommandsTest {
         CliRun r = CliRun.of("search", SharedData.model("resnet8_mlperftiny_cifar10.onnx").toString(), "--calib",
                 SharedData.cifarTrain().toString(), "--calib-limit", "32", "--metric", "mse", "--allocator", "ilp",
                 "--avg-w-bits", "4.5", "--eval", SharedData.cifarTest().toString(), "--limit", "200", "--report-limit",
-                "64", "--out", out.toString(), "--json");
+                "64", "--tie-adds", "--out", out.toString(), "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode j = JSON.readTree(r.out());
         for (String k : new String[] {"top1", "weight_bytes", "bops", "bits", "search_seconds"}) {
@@ -123,6 +123,13 @@ class CommandsTest {
         }
         assertEquals(10, j.get("bits").size());
         assertEquals(8, j.get("bits").get("conv0").get("w").asInt(), "the first layer stays at 8 bits");
+        // resnet8 has two blocks whose last conv and 1x1 shortcut conv meet at one Add
+        assertEquals(2, j.get("ties").size(), j.get("ties").toString());
+        for (JsonNode group : j.get("ties")) {
+            assertEquals(2, group.size());
+            assertEquals(j.get("bits").get(group.get(0).asText()).get("w").asInt(),
+                    j.get("bits").get(group.get(1).asText()).get("w").asInt(), "tied layers share bits: " + group);
+        }
         JsonNode budget = j.get("budgets").get(0);
         assertTrue(budget.get("used").asDouble() <= budget.get("limit").asDouble());
         String html = java.nio.file.Files.readString(out.resolve("report.html"));

@@ -150,4 +150,42 @@ class AllocatorsTest {
             assertTrue(e.getMessage().contains("smallest feasible size is"), e.getMessage());
         }
     }
+
+    @Test
+    void problemsMergeOverlappingTiesAndFixAGroupWithAFixedLayer() {
+        List<String> names = List.of("a", "b", "c", "d", "e");
+        double[][] values = new double[names.size()][BITS.length];
+        for (int l = 0; l < names.size(); l++) {
+            for (int k = 0; k < BITS.length; k++) {
+                values[l][k] = (l + 1) * Math.pow(2, -2 * BITS[k]);
+            }
+        }
+        var table = new mpq.sensitivity.SensitivityTable("test", names, BITS, values);
+        List<mpq.hardware.LayerShape> shapes = new ArrayList<>();
+        for (String n : names) {
+            shapes.add(new mpq.hardware.LayerShape(n, "Conv", 100, 10, 1000));
+        }
+        var budget = new mpq.hardware.Budget(new mpq.hardware.WeightBitsCost(), 100 * 3.0 * names.size());
+        AllocationProblem p = Problems.build(table, shapes, java.util.Set.of("e"), 8, 8, true, List.of(budget),
+                List.of(java.util.Set.of("a", "b"), java.util.Set.of("b", "c"), java.util.Set.of("d", "e")));
+        assertEquals(2, p.ties().size());
+        assertEquals(List.of(0, 1, 2), java.util.Arrays.stream(p.ties().get(0)).boxed().toList());
+        assertEquals(List.of(3, 4), java.util.Arrays.stream(p.ties().get(1)).boxed().toList());
+        assertEquals(1, p.layers().get(3).bits().length, "d is tied to the fixed layer e, so it is fixed too");
+        assertEquals(8, p.layers().get(3).bits()[0]);
+        // d and e (fixed at 8) take 1,600 bits and a, b, c at least 600: 1,500 is infeasible; with 2,500 the tied
+        // a, b, c get 900 bits, 3 each
+        assertThrows(InfeasibleBudgetException.class, () -> new IlpAllocator().solve(p));
+        AllocationProblem q = Problems.build(table, shapes, java.util.Set.of("e"), 8, 8, true,
+                List.of(new mpq.hardware.Budget(new mpq.hardware.WeightBitsCost(), 2500)),
+                List.of(java.util.Set.of("a", "b"), java.util.Set.of("b", "c"), java.util.Set.of("d", "e")));
+        Allocation a = new IlpAllocator().solve(q);
+        int[] chosen = new int[names.size()];
+        for (int l = 0; l < chosen.length; l++) {
+            chosen[l] = q.layers().get(l).bits()[a.choice()[l]];
+        }
+        assertEquals(List.of(3, 3, 3, 8, 8), java.util.Arrays.stream(chosen).boxed().toList());
+        assertThrows(mpq.base.BadInputException.class, () -> Problems.build(table, shapes, java.util.Set.of(), 8, 8,
+                true, List.of(budget), List.of(java.util.Set.of("a", "zz"))));
+    }
 }
