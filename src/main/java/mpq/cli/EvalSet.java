@@ -44,6 +44,13 @@ final class EvalSet implements AutoCloseable {
         }
     }
 
+    /** mpq running g against ONNX Runtime running the model file, on the first --limit examples. */
+    mpq.eval.Agreement agreement(Graph g, Path onnxFile, int threads) {
+        try (MpqEngine a = new MpqEngine(g, threads); mpq.eval.OrtEngine b = new mpq.eval.OrtEngine(onnxFile, threads)) {
+            return mpq.eval.Agreement.measure(a, b, data, pre, options.batch(), options.limit(), progress);
+        }
+    }
+
     @Override
     public void close() {
         try {

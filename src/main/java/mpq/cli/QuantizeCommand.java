@@ -65,6 +65,11 @@ final class QuantizeCommand implements Callable<Integer> {
             + "and the quantized one (--limit caps it).")
     Path eval;
 
+    @Option(names = "--export", paramLabel = "FILE", description = "Also write the quantized model as standard ONNX "
+            + "(QDQ; see mpq export --help) with its recipe beside it; with --eval, ONNX Runtime runs it on the same "
+            + "data and its top-1 is compared with the simulation.")
+    Path export;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Write recipe.json (bits, scales, zero points, biases) "
             + "and summary.json here, for export and search to reuse.")
     Path out;
@@ -110,10 +115,18 @@ final class QuantizeCommand implements Callable<Integer> {
             RecipeJson.write(recipe, out.resolve("recipe.json"));
             mpq.base.AtomicFiles.write(out.resolve("summary.json"), o -> Output.writeJson(o, summary));
         }
+        Map<String, Object> exported = null;
+        if (export != null) {
+            exported = ExportCommand.export(r, model, g, export, eval, dataOptions, common);
+            summary.put("export", exported);
+        }
         if (common.json) {
             Output.json(summary);
         } else {
             printHuman(cfg, batches, r, fp, q, bytes, floatBytes);
+        }
+        if (exported != null && !common.json) {
+            ExportCommand.print(exported);
         }
         return 0;
     }

@@ -118,6 +118,11 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--eval", paramLabel = "D", description = "Labelled data to measure top-1 on.")
     Path eval;
 
+    @Option(names = "--export", paramLabel = "FILE", description = "Also write the quantized model as standard ONNX "
+            + "(QDQ; see mpq export --help) with its recipe beside it; with --eval, ONNX Runtime runs it on the same "
+            + "data and its top-1 is compared with the simulation.")
+    Path export;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Write bits.json, recipe.json and report.html here.")
     Path out;
 
@@ -215,10 +220,18 @@ final class SearchCommand implements Callable<Integer> {
             RecipeJson.write(recipe, out.resolve("recipe.json"));
             writeReport(cal, base, table, edges, alloc, chosen, j, in, pre, progress);
         }
+        Map<String, Object> exported = null;
+        if (export != null) {
+            exported = ExportCommand.export(r, model, g, export, eval, dataOptions, common);
+            j.put("export", exported);
+        }
         if (common.json) {
             Output.json(j);
         } else {
             print(table, chosen, a, budgets, bytes, totalBops, q, searchSeconds);
+        }
+        if (exported != null && !common.json) {
+            ExportCommand.print(exported);
         }
         return 0;
     }

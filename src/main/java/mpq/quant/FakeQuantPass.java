@@ -16,7 +16,8 @@ import mpq.tensor.Tensor;
 
 /**
  * Builds the simulated quantized model from a float graph and a recipe: every quantized weight is replaced by its
- * quantized-dequantized values, corrected biases are set, and each quantized activation gets an mpq.FakeQuant node
+ * quantized-dequantized values, biases (corrected ones where bias correction changed them) are rounded to the int32
+ * grid a deployed model stores them on ({@link BiasQuant}), and each quantized activation gets an mpq.FakeQuant node
  * that all of the value's readers then read instead.
  */
 public final class FakeQuantPass {
@@ -39,9 +40,15 @@ public final class FakeQuantPass {
                         + "' is not in the graph");
             }
             init.put(l.weight(), new Attributes.Constant(l.weightParams().apply(w), DType.FLOAT));
-            float[] bias = recipe.biases().get(l.name());
+            Node n = layerNodes.get(l.name());
+            float[] bias = recipe.biases().get(l.name());   // corrected by bias correction, or null
+            Tensor b = bias != null ? Tensor.of(new int[] {bias.length}, bias)
+                    : n.inputs().size() > 2 && !n.input(2).isEmpty() ? g.weight(n.input(2)) : null;
+            BiasQuant bq = b == null ? null : BiasQuant.of(recipe, l, n, b);
+            if (bq != null) {
+                bias = bq.dequantized();
+            }
             if (bias != null) {
-                Node n = layerNodes.get(l.name());
                 replaced.put(n, withBias(n, bias, init));
             }
         }

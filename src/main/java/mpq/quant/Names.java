@@ -3,11 +3,11 @@ package mpq.quant;
 import java.util.function.Predicate;
 
 /** Fresh value names for what the passes add. */
-final class Names {
+public final class Names {
     private Names() {}
 
     /** base, or base_2, base_3, … — the first that is not taken. */
-    static String fresh(String base, Predicate<String> taken) {
+    public static String fresh(String base, Predicate<String> taken) {
         String name = base;
         for (int i = 2; taken.test(name); i++) {
             name = base + "_" + i;

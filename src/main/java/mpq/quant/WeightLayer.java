@@ -59,7 +59,7 @@ public record WeightLayer(String name, Node node, String input, String weight, S
     }
 
     /** What a layer node multiplies its bias by: a Gemm's beta, 1 for the other layers. */
-    static float biasScale(Node n) {
+    public static float biasScale(Node n) {
         return n.opType().equals("Gemm") ? n.attributes().getFloat("beta", 1f) : 1f;
     }
 

@@ -137,4 +137,42 @@ class CommandsTest {
         assertTrue(java.nio.file.Files.isRegularFile(out.resolve("bits.json")));
         assertTrue(java.nio.file.Files.isRegularFile(out.resolve("recipe.json")));
     }
+
+    @Test
+    void quantizeExportsAModelOrtRunsAsSimulatedAndABrokenRecipeLeavesNoFile(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        java.nio.file.Path model = SharedData.model("resnet8_mlperftiny_cifar10.onnx");
+        byte[] before = java.nio.file.Files.readAllBytes(model);
+        java.nio.file.Path file = tmp.resolve("r8_w4.onnx");
+        CliRun r = CliRun.of("quantize", model.toString(), "--calib", SharedData.cifarTrain().toString(), "--calib-limit",
+                "32", "--w-bits", "4", "--eval", SharedData.cifarTest().toString(), "--limit", "200", "--out",
+                tmp.resolve("q").toString(), "--export", file.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode e = JSON.readTree(r.out()).get("export");
+        assertEquals(21, e.get("opset").asInt(), "4-bit weights are stored as int4");
+        assertEquals(200, e.get("verify_images").asInt());
+        assertTrue(Math.abs(e.get("top1_difference_images").asInt()) <= 2, e.toString());
+        assertTrue(java.nio.file.Files.isRegularFile(tmp.resolve("r8_w4.recipe.json")));
+        assertTrue(java.util.Arrays.equals(before, java.nio.file.Files.readAllBytes(model)), "the input model is unchanged");
+
+        // The same recipe through 'mpq export' gives the same file.
+        java.nio.file.Path again = tmp.resolve("again.onnx");
+        r = CliRun.of("export", model.toString(), "--recipe", tmp.resolve("q/recipe.json").toString(), "-o",
+                again.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(java.util.Arrays.equals(java.nio.file.Files.readAllBytes(file), java.nio.file.Files.readAllBytes(again)));
+
+        // A recipe naming a weight the model lacks: exit 2, a message naming it, no output and no temporary file.
+        String recipe = java.nio.file.Files.readString(tmp.resolve("q/recipe.json"));
+        java.nio.file.Path broken = tmp.resolve("broken.json");
+        java.nio.file.Files.writeString(broken, recipe.replaceFirst("\"weight\" *: *\"([^\"]+)\"", "\"weight\":\"nope\""));
+        java.nio.file.Path out = tmp.resolve("out").resolve("x.onnx");
+        java.nio.file.Files.createDirectories(out.getParent());
+        r = CliRun.of("export", model.toString(), "--recipe", broken.toString(), "-o", out.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("'nope'"), r.err());
+        try (var files = java.nio.file.Files.list(out.getParent())) {
+            assertEquals(0, files.count(), "nothing written");
+        }
+    }
 }

@@ -53,6 +53,8 @@ public final class Ops {
         REGISTRY.put("Shape", (n, v) -> new ShapeOp(n.attributes()));
         REGISTRY.put("Cast", (n, v) -> new CastOp(n.attributes()));
         REGISTRY.put("Constant", (n, v) -> new ConstantOp(n.attributes()));
+        REGISTRY.put("QuantizeLinear", (n, v) -> new LinearQuantOp(true, n.attributes()));
+        REGISTRY.put("DequantizeLinear", (n, v) -> new LinearQuantOp(false, n.attributes()));
     }
 
     /** LEAKY_RELU → LeakyRelu, HARD_SWISH → HardSwish. */

@@ -1,0 +1,260 @@
+package mpq.export;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import mpq.base.BadInputException;
+import mpq.graph.Attributes;
+import mpq.graph.DType;
+import mpq.graph.Graph;
+import mpq.graph.Node;
+import mpq.graph.op.Ops;
+import mpq.quant.BiasQuant;
+import mpq.quant.FakeQuantPass;
+import mpq.quant.IntGrid;
+import mpq.quant.Names;
+import mpq.quant.QuantParams;
+import mpq.quant.QuantRecipe;
+import mpq.tensor.FakeQuant;
+import mpq.tensor.Tensor;
+
+/**
+ * The deployable form of a quantized model: the simulated graph ({@link FakeQuantPass}) with every fake-quantized
+ * weight stored as integers (int4 up to 4 bits, int8 up to 8, int16) with its scales and a DequantizeLinear, every
+ * mpq.FakeQuant on an activation replaced by a QuantizeLinear–DequantizeLinear pair, and biases stored as int32 on
+ * the scale input·weight where the layer's input is quantized (the standard QDQ pattern runtimes fuse into integer
+ * kernels). Grids narrower than their storage type (3-bit weights in int4, 6-bit activations in uint8) are expressed by
+ * the stored values (weights) or by a Clip before the QuantizeLinear (activations), so the exported model computes
+ * what the simulation computes.
+ */
+public final class QdqExport {
+    private QdqExport() {}
+
+    /** The opset that introduced int4/uint4 QuantizeLinear and DequantizeLinear. */
+    public static final int OPSET_4BIT = 21;
+    /** The opset that introduced per-axis QuantizeLinear and DequantizeLinear. */
+    public static final int OPSET_PER_AXIS = 13;
+
+    /**
+     * Ops whose meaning is the same in every opset from 11 to 21, so a model using only these (and the QDQ ops) may
+     * have its opset raised for the export. Others changed: e.g. Softmax's axis (13), ReduceMean's axes (18).
+     */
+    private static final Set<String> STABLE_OPS = Set.of("Conv", "Gemm", "MatMul", "Relu", "Add", "Sub", "Mul", "Div",
+            "GlobalAveragePool", "AveragePool", "MaxPool", "Flatten", "Reshape", "Transpose", "Concat", "Sigmoid", "Tanh",
+            "LeakyRelu", "HardSigmoid", "Gather", "Shape", "Constant", "Identity", "Cast", "Slice", "Pad", "Clip",
+            "QuantizeLinear", "DequantizeLinear");
+
+    /** The exported graph and the opset and IR version it needs. */
+    public record Exported(Graph graph, int opset, int irVersion) {}
+
+    public static Exported apply(Graph floatGraph, QuantRecipe recipe) {
+        Graph fq = FakeQuantPass.apply(floatGraph, recipe);
+        Map<String, Attributes.Constant> init = new LinkedHashMap<>(fq.initializers());
+        Set<String> taken = new HashSet<>(init.keySet());
+        for (Node n : fq.nodes()) {
+            taken.addAll(n.outputs());
+        }
+        List<Node> nodes = new ArrayList<>();
+        boolean fourBit = false;
+
+        Map<String, QuantRecipe.ActivationQuant> acts = new HashMap<>();
+        for (QuantRecipe.ActivationQuant a : recipe.activations()) {
+            acts.put(a.value(), a);
+        }
+        for (Node n : fq.nodes()) {
+            if (!n.opType().equals(Ops.FAKE_QUANT) || !n.domain().equals(Ops.MPQ_DOMAIN)) {
+                continue;
+            }
+            QuantRecipe.ActivationQuant a = acts.get(n.input(0));
+            if (a == null) {
+                throw new IllegalStateException("FakeQuant node " + n.name() + " has no recipe entry");
+            }
+            fourBit |= activation(a, n.output(0), init, taken, nodes);
+        }
+        Map<String, QuantRecipe.LayerQuant> byName = new HashMap<>();
+        for (QuantRecipe.LayerQuant l : recipe.layers()) {
+            byName.put(l.name(), l);
+        }
+        for (Node n : fq.nodes()) {
+            if (n.opType().equals(Ops.FAKE_QUANT) && n.domain().equals(Ops.MPQ_DOMAIN)) {
+                continue;
+            }
+            QuantRecipe.LayerQuant l = byName.get(n.name());
+            if (l != null) {
+                fourBit |= weight(l, init, taken, nodes);
+                if (n.inputs().size() > 2 && !n.input(2).isEmpty()) {
+                    BiasQuant bq = BiasQuant.of(recipe, l, n, init.get(n.input(2)).tensor());
+                    if (bq != null) {
+                        bias(n.input(2), bq, init, taken, nodes);
+                    }
+                }
+            }
+            nodes.add(n);
+        }
+        int opset = Math.max(fq.opset(), fourBit ? OPSET_4BIT : OPSET_PER_AXIS);
+        Graph out = new Graph(fq.name(), nodes, fq.inputs(), fq.outputs(), init, opset);
+        if (opset > fq.opset()) {
+            requireRaisable(out, fq.opset(), opset);
+        }
+        return new Exported(out, opset, irVersion(opset));
+    }
+
+    /**
+     * Writes the exported model to file (through a temporary file, so a failure leaves none) and the recipe JSON
+     * beside it (FILE.onnx → FILE.recipe.json).
+     */
+    public static void save(Exported e, com.fasterxml.jackson.databind.node.ObjectNode recipeJson, java.nio.file.Path file) {
+        mpq.onnx.OnnxModel.save(mpq.onnx.OnnxWriter.toProto(e.graph(), e.irVersion(), PRODUCER_VERSION), file);
+        mpq.quant.RecipeJson.write(recipeJson, recipePath(file));
+    }
+
+    /** Where {@link #save} puts the recipe: FILE.onnx → FILE.recipe.json. */
+    public static java.nio.file.Path recipePath(java.nio.file.Path file) {
+        String name = file.getFileName().toString();
+        String stem = name.endsWith(".onnx") ? name.substring(0, name.length() - 5) : name;
+        return file.resolveSibling(stem + ".recipe.json");
+    }
+
+    private static final String PRODUCER_VERSION = "0.1";
+
+    /** QuantizeLinear–DequantizeLinear from a.value() to out; true when it uses a 4-bit type. */
+    private static boolean activation(QuantRecipe.ActivationQuant a, String out, Map<String, Attributes.Constant> init,
+                                      Set<String> taken, List<Node> nodes) {
+        QuantParams p = a.params();
+        IntGrid grid = p.grid();
+        DType type = storage(grid);
+        String base = a.value();
+        String scale = fresh(base + "_scale", taken), zp = fresh(base + "_zero_point", taken);
+        init.put(scale, scalarOrVector(p.scales(), p.perChannel()));
+        init.put(zp, new Attributes.Constant(ints(p.zeroPoints(), p.perChannel()), type));
+        String in = base;
+        if (grid.bits() != bitsOf(type)) {
+            // The grid is narrower than the type: clip to its range first, so QuantizeLinear saturates where it does.
+            if (p.perChannel()) {
+                throw new IllegalArgumentException("per-channel activations on a " + grid + " grid are not exportable");
+            }
+            String lo = fresh(base + "_clip_min", taken), hi = fresh(base + "_clip_max", taken);
+            init.put(lo, scalar(p.lowSteps(0) * p.scale(0)));
+            init.put(hi, scalar(p.highSteps(0) * p.scale(0)));
+            in = fresh(base + "_clipped", taken);
+            nodes.add(new Node(in + "/Clip", "Clip", "", List.of(base, lo, hi), List.of(in), Attributes.none()));
+        }
+        String q = fresh(base + "_quantized", taken);
+        Attributes axis = p.perChannel() ? new Attributes(Map.of("axis", (long) p.axis())) : Attributes.none();
+        nodes.add(new Node(q + "/QuantizeLinear", "QuantizeLinear", "", List.of(in, scale, zp), List.of(q), axis));
+        nodes.add(new Node(out + "/DequantizeLinear", "DequantizeLinear", "", List.of(q, scale, zp), List.of(out), axis));
+        return type == DType.INT4 || type == DType.UINT4;
+    }
+
+    /**
+     * The layer's weight as integers with a DequantizeLinear that writes the value the layer reads (the name of the
+     * float initializer it replaces); true when stored as int4.
+     */
+    private static boolean weight(QuantRecipe.LayerQuant l, Map<String, Attributes.Constant> init, Set<String> taken,
+                                  List<Node> nodes) {
+        QuantParams p = l.weightParams();
+        Tensor w = init.remove(l.weight()).tensor();   // already fake-quantized: integer multiples of the scales
+        DType type = storage(p.grid());
+        float[] q = new float[w.size()];
+        float[] d = w.data();
+        int channels = p.scales().length;
+        int inner = p.perChannel() ? innerSize(w.shape(), p.axis()) : w.size();
+        for (int i = 0; i < q.length; i++) {
+            int c = p.perChannel() ? (i / inner) % channels : 0;
+            q[i] = FakeQuant.level(d[i], p.scale(c), p.lowSteps(c), p.highSteps(c)) + p.zeroPoint(c);
+        }
+        String base = l.weight();
+        String qName = fresh(base + "_quantized", taken), scale = fresh(base + "_scale", taken);
+        String zp = fresh(base + "_zero_point", taken);
+        init.put(qName, new Attributes.Constant(new Tensor(w.shape(), q), type));
+        init.put(scale, scalarOrVector(p.scales(), p.perChannel()));
+        init.put(zp, new Attributes.Constant(ints(p.zeroPoints(), p.perChannel()), type));
+        Attributes axis = p.perChannel() ? new Attributes(Map.of("axis", (long) p.axis())) : Attributes.none();
+        nodes.add(new Node(base + "/DequantizeLinear", "DequantizeLinear", "", List.of(qName, scale, zp),
+                List.of(base), axis));
+        return type == DType.INT4;
+    }
+
+    /**
+     * A bias as int32 with its DequantizeLinear writing the bias's name. The simulated graph already holds
+     * bq's dequantized values, so the levels come out the same from them.
+     */
+    private static void bias(String name, BiasQuant bq, Map<String, Attributes.Constant> init, Set<String> taken,
+                             List<Node> nodes) {
+        Tensor b = init.remove(name).tensor();
+        String qName = fresh(name + "_quantized", taken), scale = fresh(name + "_scale", taken);
+        init.put(qName, new Attributes.Constant(new Tensor(b.shape(), bq.levels()), DType.INT32));
+        init.put(scale, new Attributes.Constant(new Tensor(new int[] {bq.scales().length}, bq.scales()), DType.FLOAT));
+        nodes.add(new Node(name + "/DequantizeLinear", "DequantizeLinear", "", List.of(qName, scale), List.of(name),
+                new Attributes(Map.of("axis", 0L))));
+    }
+
+    /** The ONNX type that stores a grid: int4/uint4 up to 4 bits, int8/uint8 up to 8, int16/uint16 for 16. */
+    static DType storage(IntGrid g) {
+        if (g.bits() <= 4) {
+            return g.signed() ? DType.INT4 : DType.UINT4;
+        }
+        if (g.bits() <= 8) {
+            return g.signed() ? DType.INT8 : DType.UINT8;
+        }
+        return g.signed() ? DType.INT16 : DType.UINT16;
+    }
+
+    private static int bitsOf(DType t) {
+        return switch (t) {
+            case INT4, UINT4 -> 4;
+            case INT8, UINT8 -> 8;
+            default -> 16;
+        };
+    }
+
+    private static void requireRaisable(Graph g, int from, int opset) {
+        for (Node n : g.nodes()) {
+            if (!STABLE_OPS.contains(n.opType()) || (from < 11 && (n.opType().equals("Clip") || n.opType().equals("Pad")))) {
+                throw new BadInputException("the export needs opset " + opset + " (the model has " + from
+                        + "), but node " + n.describe() + " (" + n.opType() + ") may mean something else there; "
+                        + "convert the model to opset " + opset + " first" + (opset == OPSET_4BIT
+                        ? " or keep weights at 5 bits or more" : ""));
+            }
+        }
+    }
+
+    /** The IR version that goes with an opset (ONNX release history: opset 21 came with IR 10). */
+    static int irVersion(int opset) {
+        return opset >= 21 ? 10 : opset >= 19 ? 9 : opset >= 15 ? 8 : 7;
+    }
+
+    private static int innerSize(int[] shape, int axis) {
+        int n = 1;
+        for (int i = axis + 1; i < shape.length; i++) {
+            n *= shape[i];
+        }
+        return n;
+    }
+
+    private static Attributes.Constant scalarOrVector(float[] v, boolean vector) {
+        return new Attributes.Constant(new Tensor(vector ? new int[] {v.length} : new int[0], v), DType.FLOAT);
+    }
+
+    private static Attributes.Constant scalar(float v) {
+        return new Attributes.Constant(new Tensor(new int[0], new float[] {v}), DType.FLOAT);
+    }
+
+    private static Tensor ints(int[] v, boolean vector) {
+        float[] f = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            f[i] = v[i];
+        }
+        return new Tensor(vector ? new int[] {v.length} : new int[0], f);
+    }
+
+    private static String fresh(String base, Set<String> taken) {
+        String name = Names.fresh(base, taken::contains);
+        taken.add(name);
+        return name;
+    }
+}

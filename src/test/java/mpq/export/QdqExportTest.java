@@ -1,0 +1,175 @@
+package mpq.export;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import mpq.Nets;
+import mpq.data.Batches;
+import mpq.graph.DType;
+import mpq.graph.Graph;
+import mpq.graph.Node;
+import mpq.graph.ValueInfo;
+import mpq.graph.exec.Executor;
+import mpq.onnx.OnnxModel;
+import mpq.onnx.OnnxWriter;
+import mpq.quant.FakeQuantPass;
+import mpq.quant.PostTrainingQuantizer;
+import mpq.quant.QuantConfig;
+import mpq.quant.QuantRecipe;
+import mpq.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The exported QDQ model run by ONNX Runtime against mpq's simulation, quantizer by quantizer. */
+class QdqExportTest {
+    @TempDir
+    Path tmp;
+
+    /** conv → ReLU → depthwise conv → ReLU → 1×1 conv → Add (residual) → ReLU → pooling → Gemm. */
+    private static Graph net() {
+        Nets n = new Nets(7);
+        String h = n.conv("conv1", "x", 3, 8, 3, 1, true);
+        String block = n.node("Relu", "relu1", Map.of(), h);
+        h = n.conv("dw", block, 8, 8, 3, 8, true);
+        h = n.node("Relu", "relu2", Map.of(), h);
+        h = n.conv("conv3", h, 8, 8, 1, 1, true);
+        h = n.node("Add", "add", Map.of(), h, block);
+        h = n.node("Relu", "relu3", Map.of(), h);
+        h = n.node("GlobalAveragePool", "gap", Map.of(), h);
+        h = n.node("Flatten", "flatten", Map.of(), h);
+        String w = n.param("fc.w", n.random(0.5, 5, 8));
+        h = n.node("Gemm", "fc", Map.of("transB", 1L), h, w, n.param("fc.b", n.random(0.1, 5)));
+        return n.graph(new int[] {-1, 3, 8, 8}, h);
+    }
+
+    private static Batches data(long seed, int batches) {
+        Nets n = new Nets(seed);
+        List<Tensor> list = new ArrayList<>();
+        for (int i = 0; i < batches; i++) {
+            list.add(n.random(2.0, 16, 3, 8, 8));
+        }
+        return new Batches(list, "random");
+    }
+
+    @Test
+    void ortRunsTheExportAsMpqSimulatesItAtEveryQuantizer() throws Exception {
+        // 8-, 2-, 3- and 4-bit weights with 8-bit activations; then 4-bit activations (uint4) with a 6-bit one (Clip).
+        check(QuantConfig.uniform(8, 8).withKeepFirstLast(false)
+                .withOverride(QuantConfig.Override.parse("dw=w2"))
+                .withOverride(QuantConfig.Override.parse("conv3=w3"))
+                .withOverride(QuantConfig.Override.parse("fc=w4")), "mixed-w");
+        check(QuantConfig.uniform(4, 4).withKeepFirstLast(false)
+                .withOverride(QuantConfig.Override.parse("conv3=w8a6")), "a4");
+    }
+
+    private void check(QuantConfig cfg, String tag) throws Exception {
+        PostTrainingQuantizer.Result r = PostTrainingQuantizer.run(net(), cfg, data(1, 4), 2, mpq.base.Progress.NONE);
+        QuantRecipe recipe = r.recipe();
+        Graph simulated = FakeQuantPass.apply(r.floatGraph(), recipe);
+        QdqExport.Exported e = QdqExport.apply(r.floatGraph(), recipe);
+
+        // Every quantized activation (the value its DequantizeLinear writes) becomes an output too.
+        List<String> probes = new ArrayList<>();
+        Map<String, Float> stepOf = new HashMap<>();
+        for (QuantRecipe.ActivationQuant a : recipe.activations()) {
+            String v = a.value() + FakeQuantPass.SUFFIX;
+            probes.add(v);
+            stepOf.put(v, a.params().scale(0));
+        }
+        List<ValueInfo> outs = new ArrayList<>(e.graph().outputs());
+        for (String p : probes) {
+            outs.add(new ValueInfo(p, DType.FLOAT, new int[0]));
+        }
+        Graph probed = new Graph(e.graph().name(), e.graph().nodes(), e.graph().inputs(), outs,
+                e.graph().initializers(), e.opset());
+        Path file = tmp.resolve(tag + ".onnx");
+        OnnxModel.save(OnnxWriter.toProto(probed, e.irVersion(), "test"), file);
+
+        Tensor x = data(2, 1).list().getFirst();
+        Map<String, float[]> ort = runOrt(file, x, probes);
+        long exact = 0, total = 0;
+        try (Executor ex = new Executor(simulated, 2, new java.util.HashSet<>(probes))) {
+            ex.run(x);
+            for (String p : probes) {
+                Tensor simulatedValue = ex.value(p);
+                float[] sim = simulatedValue.data();
+                float[] rt = ort.get(p);
+                assertEquals(simulatedValue.size(), rt.length, p);
+                float step = stepOf.get(p);
+                for (int i = 0; i < rt.length; i++) {
+                    float d = Math.abs(sim[i] - rt[i]);
+                    assertTrue(d <= step * 1.001f, tag + " " + p + "[" + i + "]: mpq " + sim[i] + " vs ORT " + rt[i]
+                            + ", more than one step (" + step + ") apart");
+                    exact += d == 0 ? 1 : 0;
+                    total++;
+                }
+            }
+        }
+        assertTrue(exact >= 0.99 * total, tag + ": only " + exact + " of " + total + " quantized values agree exactly");
+
+        // mpq's own importer reads the file back, and mpq running it computes exactly the simulation.
+        Graph reloaded = OnnxModel.load(file).graph();
+        assertTrue(reloaded.nodes().stream().anyMatch(n -> n.opType().equals("QuantizeLinear")));
+        Tensor a, b;
+        try (Executor ex = new Executor(simulated, 2)) {
+            a = ex.run(x);
+        }
+        try (Executor ex = new Executor(reloaded, 2)) {
+            b = ex.run(x);
+        }
+        assertEquals(0.0, maxDiff(a.data(), b.data(), a.size()), tag + ": reloaded export vs simulation");
+        if (tag.equals("mixed-w")) {
+            // int4 storage for the 2-, 3- and 4-bit weights (opset 21), int8 for the 8-bit one, int32 biases
+            assertEquals(21, e.opset());
+            assertEquals(DType.INT4, e.graph().initializers().get("dw.w_quantized").type());
+            assertEquals(DType.INT4, e.graph().initializers().get("conv3.w_quantized").type());
+            assertEquals(DType.INT8, e.graph().initializers().get("conv1.w_quantized").type());
+            assertEquals(DType.INT32, e.graph().initializers().get("conv1.b_quantized").type());
+            float[] dw = e.graph().initializers().get("dw.w_quantized").tensor().data();
+            for (float v : dw) {
+                assertTrue(v >= -2 && v <= 1, "2-bit weights stay on the 2-bit grid in int4: " + v);
+            }
+        } else {
+            assertTrue(e.graph().nodes().stream().anyMatch(n -> n.opType().equals("Clip")), "a 6-bit grid is clipped");
+            assertEquals(DType.UINT4, e.graph().initializers().get("relu1_out_zero_point").type());
+        }
+        assertEquals(0, e.graph().nodes().stream().filter(n -> n.domain().equals("mpq")).count());
+    }
+
+    private static double maxDiff(float[] a, float[] b, int n) {
+        double m = 0;
+        for (int i = 0; i < n; i++) {
+            m = Math.max(m, Math.abs(a[i] - b[i]));
+        }
+        return m;
+    }
+
+    private static Map<String, float[]> runOrt(Path file, Tensor x, List<String> names) throws Exception {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+            o.setIntraOpNumThreads(1);
+            try (OrtSession s = env.createSession(file.toString(), o);
+                 OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x.data(), 0, x.size()),
+                         new long[] {x.dim(0), x.dim(1), x.dim(2), x.dim(3)});
+                 OrtSession.Result res = s.run(Map.of("x", in), new java.util.HashSet<>(names))) {
+                Map<String, float[]> out = new HashMap<>();
+                for (String n : names) {
+                    FloatBuffer fb = ((OnnxTensor) res.get(n).orElseThrow()).getFloatBuffer();
+                    float[] v = new float[fb.remaining()];
+                    fb.get(v);
+                    out.put(n, v);
+                }
+                return out;
+            }
+        }
+    }
+}
