@@ -26,7 +26,9 @@ import picocli.CommandLine.Parameters;
                 "The engines run interleaved (mpq, ort, mpq, ort, ...) after a warm-up; each run repeats the batch "
                         + "for about --seconds; the result is the median images/s per engine and their ratio.",
                 "With --backward the second engine is mpq's forward+backward pass instead of ONNX Runtime: "
-                        + "cross-entropy against fixed labels, gradients of every float parameter.", ""})
+                        + "cross-entropy against fixed labels, gradients of every float parameter.",
+                "With --quantized FILE both engines are ONNX Runtime: on MODEL (float) and on FILE (e.g. what "
+                        + "'mpq export' wrote), for the speed-up of the deployed quantized model.", ""})
 final class BenchCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "The ONNX model (one input).")
     Path model;
@@ -46,6 +48,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--backward", description = "Compare mpq's forward pass with its forward+backward pass "
             + "instead of with ONNX Runtime.")
     boolean backward;
+
+    @Option(names = "--quantized", paramLabel = "FILE", description = "Compare ONNX Runtime on MODEL with ONNX "
+            + "Runtime on this (quantized) model instead of mpq with ONNX Runtime.")
+    Path quantized;
 
     @Mixin
     CommonOptions common;
@@ -72,9 +78,13 @@ final class BenchCommand implements Callable<Integer> {
         }
         Tensor x = randomInput(shape, seed);
         List<Double> mpqRuns = new ArrayList<>(), ortRuns = new ArrayList<>();
-        try (InferenceEngine mpqE = new MpqEngine(m.graph(), common.threads());
+        if (backward && quantized != null) {
+            throw new BadInputException("--backward and --quantized choose different comparisons; give one");
+        }
+        try (InferenceEngine mpqE = quantized != null ? new OrtEngine(model, common.threads())
+                     : new MpqEngine(m.graph(), common.threads());
              InferenceEngine ortE = backward ? new TrainingStep(m.graph(), common.threads())
-                     : new OrtEngine(model, common.threads())) {
+                     : new OrtEngine(quantized != null ? quantized : model, common.threads())) {
             int mpqIters = calibrate(mpqE, x), ortIters = calibrate(ortE, x);
             ConsoleProgress progress = new ConsoleProgress();
             progress.start("bench", 2L * runs);
@@ -94,17 +104,27 @@ final class BenchCommand implements Callable<Integer> {
             j.put("batch", batch);
             j.put("threads", common.threads());
             j.put("runs", runs);
-            String other = backward ? "backward" : "ort";
-            j.put("mpq_images_per_s", mpqMedian);
+            String first = quantized != null ? "ort_float" : "mpq";
+            String other = backward ? "backward" : quantized != null ? "ort_quantized" : "ort";
+            if (quantized != null) {
+                j.put("quantized", quantized.toString());
+            }
+            j.put(first + "_images_per_s", mpqMedian);
             j.put(other + "_images_per_s", ortMedian);
+            j.put(first + "_ms_per_batch", 1000.0 * batch / mpqMedian);
+            j.put(other + "_ms_per_batch", 1000.0 * batch / ortMedian);
             j.put("ratio", ratio);
-            j.put("mpq_runs_images_per_s", mpqRuns);
+            j.put(first + "_runs_images_per_s", mpqRuns);
             j.put(other + "_runs_images_per_s", ortRuns);
             Output.json(j);
         } else {
             Output.human().printf("%s, batch %d, %d threads, median of %d interleaved runs%n",
                     model.getFileName(), batch, common.threads(), runs);
-            if (backward) {
+            if (quantized != null) {
+                Output.human().printf("ONNX Runtime: float %.1f images/s (%.3f ms per batch)   quantized %s %.1f "
+                        + "images/s (%.3f ms per batch)   speed-up %.2fx%n", mpqMedian, 1000.0 * batch / mpqMedian,
+                        quantized.getFileName(), ortMedian, 1000.0 * batch / ortMedian, ortMedian / mpqMedian);
+            } else if (backward) {
                 Output.human().printf("forward %.1f images/s   forward+backward %.1f images/s   (forward+backward "
                         + "takes %.2fx the forward time)%n", mpqMedian, ortMedian, mpqMedian / ortMedian);
             } else {
