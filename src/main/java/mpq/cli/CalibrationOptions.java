@@ -5,15 +5,25 @@ import java.nio.file.Path;
 import mpq.base.BadInputException;
 import mpq.data.Batches;
 import mpq.data.Dataset;
+import mpq.data.Distiller;
 import mpq.data.Preprocess;
+import mpq.graph.Graph;
 import mpq.graph.ValueInfo;
 import picocli.CommandLine.Option;
 
 /** Where calibration examples come from and how many: --calib, --calib-limit, --seed. */
 final class CalibrationOptions {
     @Option(names = "--calib", required = true, paramLabel = "D", description = "Calibration data (labels unused): "
-            + "any format eval reads. Use training data, never the test set.")
+            + "any format eval reads (use training data, never the test set); or 'distilled' / 'distilled:N' for N "
+            + "inputs (default " + DEFAULT_DISTILLED + ") distilled from the model's BatchNormalization statistics "
+            + "(ZeroQ; no data needed, see mpq distill).")
     Path calib;
+
+    static final int DEFAULT_DISTILLED = 64;
+
+    @Option(names = "--calib-preprocessed", description = "The --calib file holds model inputs already (e.g. written "
+            + "by mpq distill): --scale/--mean/--std apply to the evaluation data only.")
+    boolean calibPreprocessed;
 
     @Option(names = "--calib-limit", paramLabel = "N", description = "Calibration examples, a random sample drawn "
             + "with --seed (default: ${DEFAULT-VALUE}; 0 = all).")
@@ -22,13 +32,63 @@ final class CalibrationOptions {
     @Option(names = "--seed", paramLabel = "S", description = "Seed for the calibration sample (default: ${DEFAULT-VALUE}).")
     long seed = 0;
 
-    /** The calibration examples for a model's input, preprocessed, in memory. */
-    Batches load(ValueInfo in, String modelName, DataOptions data, Preprocess pre) {
+    /**
+     * What the calibration examples depend on, for cache keys: the file (path, size, modification time), the limit
+     * and the seed; or the distillation's count, seed and settings.
+     */
+    String identity() throws IOException {
+        if (distilled()) {
+            Distiller.Settings d = Distiller.Settings.defaults(distilledCount(), seed);
+            return String.join("|", "distilled", Integer.toString(d.count()), Integer.toString(d.batch()),
+                    Integer.toString(d.iterations()), Double.toString(d.lr()), Long.toString(seed));
+        }
+        Path abs = calib.toAbsolutePath();
+        return String.join("|", abs.toString(), Long.toString(java.nio.file.Files.size(abs)),
+                java.nio.file.Files.getLastModifiedTime(abs).toString(), Integer.toString(calibLimit), Long.toString(seed))
+                + (calibPreprocessed ? "|preprocessed" : "");
+    }
+
+    /** True for --calib distilled[:N]. */
+    boolean distilled() {
+        String s = calib.toString();
+        return s.equals("distilled") || s.startsWith("distilled:");
+    }
+
+    /** The N of distilled:N. */
+    int distilledCount() {
+        String s = calib.toString();
+        if (s.equals("distilled")) {
+            return DEFAULT_DISTILLED;
+        }
+        try {
+            int n = Integer.parseInt(s.substring("distilled:".length()));
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new BadInputException("--calib '" + s + "': expected distilled or distilled:N with N ≥ 1");
+    }
+
+    /**
+     * The calibration examples for a model's input, preprocessed, in memory; distilled ones are model inputs
+     * already (the preprocessing does not apply).
+     */
+    Batches load(Graph model, ValueInfo in, String modelName, DataOptions data, Preprocess pre, int threads) {
         if (calibLimit < 0) {
             throw new BadInputException("--calib-limit must not be negative, got " + calibLimit);
         }
-        try (Dataset d = ModelInput.open(calib, data, in, modelName, pre)) {
-            return Batches.sample(d, pre, calibLimit, data.batch(), seed);
+        if (distilled()) {
+            Distiller.Result r = Distiller.distill(model, modelName, Distiller.Settings.defaults(distilledCount(), seed),
+                    threads, new ConsoleProgress());
+            Output.human().printf("distilled %d inputs from %s in %.1f s (statistics loss %.4g → %.4g)%n",
+                    r.data().examples(), modelName, r.seconds(), r.initialLoss(), r.finalLoss());
+            return r.data();
+        }
+        Preprocess p = calibPreprocessed ? Preprocess.IDENTITY : pre;
+        try (Dataset d = ModelInput.open(calib, data, in, modelName, p)) {
+            return Batches.sample(d, p, calibLimit, data.batch(), seed);
         } catch (IOException e) {
             throw new BadInputException(calib + ": " + e.getMessage());
         }

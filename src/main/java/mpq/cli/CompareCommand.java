@@ -85,7 +85,7 @@ final class CompareCommand implements Callable<Integer> {
         Graph g = OnnxModel.load(model).graph();
         ValueInfo in = ModelInput.single(g, model.toString());
         ConsoleProgress progress = new ConsoleProgress();
-        Batches batches = calibration.load(in, model.toString(), dataOptions, pre);
+        Batches batches = calibration.load(g, in, model.toString(), dataOptions, pre, common.threads());
         PostTrainingQuantizer.Calibrated cal = PostTrainingQuantizer.calibrate(g, batches, common.threads(), progress);
         List<Cell> cells = new ArrayList<>();
         EvalResult fp;

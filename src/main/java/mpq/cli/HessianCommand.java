@@ -67,7 +67,7 @@ final class HessianCommand implements Callable<Integer> {
         Preprocess pre = dataOptions.preprocess();
         Graph g = OnnxModel.load(model).graph();
         ValueInfo in = ModelInput.single(g, model.toString());
-        Batches data = calibration.load(in, model.toString(), dataOptions, pre);
+        Batches data = calibration.load(g, in, model.toString(), dataOptions, pre, common.threads());
         if (!data.hasLabels()) {
             throw new BadInputException(calibration.calib + ": has no labels; the Hessian is of the cross-entropy "
                     + "loss, which needs them");

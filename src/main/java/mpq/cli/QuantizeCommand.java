@@ -94,7 +94,7 @@ final class QuantizeCommand implements Callable<Integer> {
         Graph g = m.graph();
         ValueInfo in = ModelInput.single(g, model.toString());
         long t0 = System.nanoTime();
-        Batches batches = calibration.load(in, model.toString(), dataOptions, pre);
+        Batches batches = calibration.load(g, in, model.toString(), dataOptions, pre, common.threads());
         ConsoleProgress progress = new ConsoleProgress();
         PostTrainingQuantizer.Result r = PostTrainingQuantizer.run(g, cfg, batches, common.threads(), progress);
         double quantSeconds = (System.nanoTime() - t0) / 1e9;

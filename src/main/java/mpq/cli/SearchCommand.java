@@ -38,6 +38,7 @@ import mpq.search.IlpAllocator;
 import mpq.search.ParetoAllocator;
 import mpq.search.Problems;
 import mpq.sensitivity.Metrics;
+import mpq.sensitivity.RankCorrelation;
 import mpq.sensitivity.SensitivityCache;
 import mpq.sensitivity.SensitivityContext;
 import mpq.sensitivity.SensitivityTable;
@@ -111,6 +112,11 @@ final class SearchCommand implements Callable<Integer> {
             + "${DEFAULT-VALUE}).")
     int maxIter = 100;
 
+    @Option(names = "--rank-against", paramLabel = "JSON", description = "The --json output of an earlier search "
+            + "(e.g. with other calibration data): print the Spearman rank correlation of its sensitivities with "
+            + "these, per bit-width.")
+    Path rankAgainst;
+
     @Option(names = "--no-cache", description = "Compute the sensitivities even when a cached table fits "
             + "(cache: $XDG_CACHE_HOME/mpq/sensitivity or ~/.cache/mpq/sensitivity).")
     boolean noCache;
@@ -163,7 +169,7 @@ final class SearchCommand implements Callable<Integer> {
         Graph g = OnnxModel.load(model).graph();
         ValueInfo in = ModelInput.single(g, model.toString());
         long t0 = System.nanoTime();
-        Batches data = calibration.load(in, model.toString(), dataOptions, pre);
+        Batches data = calibration.load(g, in, model.toString(), dataOptions, pre, common.threads());
         ConsoleProgress progress = new ConsoleProgress();
         PostTrainingQuantizer.Calibrated cal = PostTrainingQuantizer.calibrate(g, data, common.threads(), progress);
         QuantConfig base = quant.config(8, aBits, Estimators.forWeights(estimator), estimator);
@@ -205,6 +211,16 @@ final class SearchCommand implements Callable<Integer> {
         j.put("bits", bitsJson);
         j.put("ties", ties.stream().map(List::copyOf).toList());
         j.put("total_sensitivity", a.sensitivity());
+        j.put("sensitivities", table.toJson());
+        RankCorrelation rank = rankAgainst == null ? null : rankCorrelation(table);
+        if (rank != null) {
+            Map<String, Object> rj = new LinkedHashMap<>();
+            rj.put("against", rankAgainst.toString());
+            rj.put("bits", rank.bits());
+            rj.put("spearman", rank.perBits());
+            rj.put("mean", rank.mean());
+            j.put("rank_correlation", rj);
+        }
         j.put("weight_bytes", bytes);
         j.put("bops", totalBops);
         j.put("search_seconds", searchSeconds);
@@ -229,6 +245,14 @@ final class SearchCommand implements Callable<Integer> {
             Output.json(j);
         } else {
             print(table, chosen, a, budgets, bytes, totalBops, q, searchSeconds);
+            if (rank != null) {
+                StringBuilder sb = new StringBuilder();
+                for (int k = 0; k < rank.bits().length; k++) {
+                    sb.append(String.format("%s%d-bit %.3f", k == 0 ? "" : ", ", rank.bits()[k], rank.perBits()[k]));
+                }
+                Output.human().printf("Spearman rank correlation of the layers' sensitivities with %s: %s (mean %.3f)%n",
+                        rankAgainst.getFileName(), sb, rank.mean());
+            }
         }
         if (exported != null && !common.json) {
             ExportCommand.print(exported);
@@ -236,16 +260,25 @@ final class SearchCommand implements Callable<Integer> {
         return 0;
     }
 
+    private RankCorrelation rankCorrelation(SensitivityTable table) {
+        SensitivityTable other;
+        try {
+            other = SensitivityTable.fromJson(new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(java.nio.file.Files.readAllBytes(rankAgainst)).get("sensitivities"));
+            return RankCorrelation.of(table, other);
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            throw new BadInputException(rankAgainst + ": not the --json output of an mpq search on the same layers and "
+                    + "bit-widths (" + e.getMessage() + ")");
+        }
+    }
+
     /** The metric's table, from the cache when everything it depends on is the same. */
     private SensitivityTable sensitivities(SensitivityContext ctx, Preprocess pre, ConsoleProgress progress) {
         SensitivityCache cache = SensitivityCache.standard();
         String key;
         try {
-            java.nio.file.Path calib = calibration.calib.toAbsolutePath();
             String description = String.join("|", metric, java.util.Arrays.toString(bits), estimator,
-                    Integer.toString(aBits), Boolean.toString(quant.perTensor), calib.toString(),
-                    Long.toString(java.nio.file.Files.size(calib)), java.nio.file.Files.getLastModifiedTime(calib).toString(),
-                    Integer.toString(calibration.calibLimit), Long.toString(calibration.seed),
+                    Integer.toString(aBits), Boolean.toString(quant.perTensor), calibration.identity(),
                     Integer.toString(dataOptions.batch()), Float.toString(pre.scale()), java.util.Arrays.toString(pre.mean()),
                     java.util.Arrays.toString(pre.std()), Double.toString(tol), Integer.toString(maxIter));
             key = SensitivityCache.key(model, description);

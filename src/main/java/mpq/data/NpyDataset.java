@@ -50,6 +50,32 @@ public final class NpyDataset implements Dataset {
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
 
     /** Reads a whole .npy file into a float tensor. */
+    /**
+     * Writes a float32 tensor as a version 1.0 .npy file (little-endian, C order), through a temporary file so that
+     * a failure leaves no partial file.
+     */
+    public static void write(Tensor t, Path path) {
+        StringBuilder shape = new StringBuilder();
+        for (int d : t.shape()) {
+            shape.append(d).append(", ");
+        }
+        String dims = t.rank() == 1 ? shape.toString().trim() : shape.substring(0, Math.max(0, shape.length() - 2));
+        StringBuilder header = new StringBuilder("{'descr': '<f4', 'fortran_order': False, 'shape': (" + dims + "), }");
+        while ((10 + header.length() + 1) % 64 != 0) {   // the data starts on a 64-byte boundary
+            header.append(' ');
+        }
+        header.append('\n');
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(10 + header.length() + 4 * t.size())
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII)).put((byte) 1).put((byte) 0);
+        b.putShort((short) header.length()).put(header.toString().getBytes(StandardCharsets.US_ASCII));
+        float[] d = t.data();
+        for (int i = 0; i < t.size(); i++) {
+            b.putFloat(d[i]);
+        }
+        mpq.base.AtomicFiles.write(path, o -> o.write(b.array()));
+    }
+
     public static Tensor read(Path path) {
         byte[] bytes;
         try {

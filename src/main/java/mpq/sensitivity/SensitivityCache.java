@@ -1,18 +1,13 @@
 package mpq.sensitivity;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.List;
 import mpq.base.AtomicFiles;
 
 /**
@@ -53,20 +48,7 @@ public final class SensitivityCache {
             return null;
         }
         try {
-            JsonNode j = new ObjectMapper().readTree(Files.readAllBytes(f));
-            List<String> layers = new ArrayList<>();
-            j.path("layers").forEach(n -> layers.add(n.asText()));
-            int[] bits = new int[j.path("bits").size()];
-            for (int i = 0; i < bits.length; i++) {
-                bits[i] = j.path("bits").get(i).asInt();
-            }
-            double[][] values = new double[layers.size()][bits.length];
-            for (int l = 0; l < layers.size(); l++) {
-                for (int k = 0; k < bits.length; k++) {
-                    values[l][k] = j.path("values").get(l).get(k).asDouble();
-                }
-            }
-            return new SensitivityTable(j.path("metric").asText(), layers, bits, values);
+            return SensitivityTable.fromJson(new ObjectMapper().readTree(Files.readAllBytes(f)));
         } catch (IOException | RuntimeException e) {
             return null;   // unreadable or from another version: compute afresh
         }
@@ -74,21 +56,6 @@ public final class SensitivityCache {
 
     public void put(String key, SensitivityTable t) {
         ObjectMapper m = new ObjectMapper();
-        ObjectNode j = m.createObjectNode();
-        j.put("metric", t.metric());
-        ArrayNode layers = j.putArray("layers");
-        t.layers().forEach(layers::add);
-        ArrayNode bits = j.putArray("bits");
-        for (int b : t.bits()) {
-            bits.add(b);
-        }
-        ArrayNode values = j.putArray("values");
-        for (int l = 0; l < t.layers().size(); l++) {
-            ArrayNode row = values.addArray();
-            for (int k = 0; k < t.bits().length; k++) {
-                row.add(t.value(l, k));
-            }
-        }
-        AtomicFiles.write(dir.resolve(key + ".json"), out -> m.writeValue(out, j));
+        AtomicFiles.write(dir.resolve(key + ".json"), out -> m.writeValue(out, t.toJson()));
     }
 }

@@ -7,7 +7,8 @@ import java.util.List;
  * Adam (Kingma and Ba): running means of the gradient and of its square, bias-corrected, w ← w − η·m̂ / (√v̂ + ε).
  */
 public final class Adam implements Optimizer {
-    private final double lr, beta1, beta2, eps;
+    private final double beta1, beta2, eps;
+    private double lr;
     private final List<float[]> m = new ArrayList<>(), v = new ArrayList<>();
     private int t;
 
@@ -41,5 +42,13 @@ public final class Adam implements Optimizer {
                 w[i] -= (float) (lr * (mp[i] / c1) / (Math.sqrt(vp[i] / c2) + eps));
             }
         }
+    }
+
+    @Override
+    public void setLearningRate(double lr) {
+        if (!(lr > 0)) {
+            throw new IllegalArgumentException("need lr > 0, got " + lr);
+        }
+        this.lr = lr;
     }
 }

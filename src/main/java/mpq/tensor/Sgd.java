@@ -5,7 +5,8 @@ import java.util.List;
 
 /** Stochastic gradient descent with momentum and weight decay: v ← μv + g + λw, w ← w − η·v. */
 public final class Sgd implements Optimizer {
-    private final double lr, momentum, weightDecay;
+    private final double momentum, weightDecay;
+    private double lr;
     private final List<float[]> velocity = new ArrayList<>();
 
     public Sgd(double lr, double momentum, double weightDecay) {
@@ -29,5 +30,13 @@ public final class Sgd implements Optimizer {
                 w[i] -= (float) (lr * v[i]);
             }
         }
+    }
+
+    @Override
+    public void setLearningRate(double lr) {
+        if (!(lr > 0)) {
+            throw new IllegalArgumentException("need lr > 0, got " + lr);
+        }
+        this.lr = lr;
     }
 }
