@@ -86,7 +86,8 @@ public final class SearchReport {
     }
 
     private static HeatMapChart heatMap(SensitivityTable table) {
-        HeatMapChart c = new HeatMapChartBuilder().width(900).height(450).xAxisTitle("layer").yAxisTitle("bits").build();
+        HeatMapChart c = new HeatMapChartBuilder().width(900).height(450).title("log10 sensitivity (darker: more sensitive)")
+                .xAxisTitle("layer").yAxisTitle("bits").build();
         List<Integer> xs = new ArrayList<>(), ys = new ArrayList<>();
         for (int l = 0; l < table.layers().size(); l++) {
             xs.add(l);
@@ -95,11 +96,19 @@ public final class SearchReport {
             ys.add(b);
         }
         List<Number[]> cells = new ArrayList<>();
+        double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
         for (int l = 0; l < table.layers().size(); l++) {
             for (int k = 0; k < table.bits().length; k++) {
-                cells.add(new Number[] {l, k, Math.log10(Math.max(1e-12, table.value(l, k)))});
+                double v = Math.log10(Math.max(1e-12, table.value(l, k)));
+                cells.add(new Number[] {l, k, v});
+                min = Math.min(min, v);
+                max = Math.max(max, v);
             }
         }
+        // XChart starts its own search for the largest value at Double.MIN_VALUE, which is wrong when every
+        // value is negative (log10 of sensitivities below 1), so the range is set here.
+        c.getStyler().setMin(Math.floor(min)).setMax(Math.max(Math.ceil(max), Math.floor(min) + 1) + 0.0);   // + 0.0: no "-0.0" label
+        c.getStyler().setHeatMapValueDecimalPattern("0.0");
         c.addSeries("sensitivity", xs, ys, cells);
         return c;
     }
