@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "mpq", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Mixed-precision post-training quantization of neural networks, in pure Java.", ""},
         subcommands = {InspectCommand.class, EvalCommand.class, QuantizeCommand.class, CompareCommand.class,
-                HessianCommand.class, SearchCommand.class, ExportCommand.class, DistillCommand.class,
+                HessianCommand.class, SearchCommand.class, ExportCommand.class, DistillCommand.class, TrainExampleCommand.class, DemoCommand.class,
                 BenchCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 internal error, 2 bad input or usage.",

@@ -57,6 +57,28 @@ public final class IdxDataset implements Dataset {
 
     private record Idx(int[] dims, float[] values) {}
 
+    /**
+     * Writes unsigned bytes (values 0–255) as a gzipped IDX file of the given dimensions, through a temporary file.
+     */
+    public static void writeUbyte(Path path, int[] dims, float[] values) {
+        mpq.base.AtomicFiles.write(path, out -> {
+            java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out);
+            java.io.DataOutputStream d = new java.io.DataOutputStream(new java.io.BufferedOutputStream(gz));
+            d.writeInt(0x0800 | dims.length);
+            for (int x : dims) {
+                d.writeInt(x);
+            }
+            for (float v : values) {
+                if (v < 0 || v > 255 || v != Math.rint(v)) {
+                    throw new IllegalArgumentException(path + ": " + v + " is not an unsigned byte");
+                }
+                d.writeByte((int) v);
+            }
+            d.flush();
+            gz.finish();
+        });
+    }
+
     private static Idx read(Path path) {
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(path))) {
             raw.mark(2);

@@ -21,6 +21,17 @@ final class Args {
         return i < in.size() ? in.get(i) : null;
     }
 
+    /** Inputs 1, 2, … (named as given) must each hold one value per channel. */
+    static void requirePerChannel(List<ValueMeta> in, int channels, String... names) {
+        for (int i = 1; i <= names.length; i++) {
+            ValueMeta p = input(in, i, names[i - 1]);
+            if (p.size() != channels) {
+                throw new IllegalArgumentException("input " + i + " (" + names[i - 1] + ") has " + p.size()
+                        + " values, the data has " + channels + " channels");
+            }
+        }
+    }
+
     /** The values of a constant integer input as ints (clamped to the int range), or throws. */
     static long[] constantLongs(ValueMeta m, String what) {
         if (m.constant() == null) {

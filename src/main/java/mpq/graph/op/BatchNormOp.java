@@ -30,13 +30,7 @@ final class BatchNormOp implements Op {
         batch = s[0];
         channels = s[1];
         inner = x.size() / Math.max(1, batch * channels);
-        for (int i = 1; i <= 4; i++) {
-            ValueMeta p = Args.input(in, i, new String[] {"", "scale", "B", "mean", "var"}[i]);
-            if (p.size() != channels) {
-                throw new IllegalArgumentException("parameter " + i + " has " + p.size() + " values, input has "
-                        + channels + " channels");
-            }
-        }
+        Args.requirePerChannel(in, channels, "scale", "B", "mean", "var");
         return List.of(ValueMeta.of(s, x.type()));
     }
 

@@ -25,7 +25,11 @@ public final class Ops {
     /** Op type of the quantize-dequantize step the quantization passes insert, in {@link #MPQ_DOMAIN}. */
     public static final String FAKE_QUANT = FakeQuantOp.TYPE;
 
-    private static final Map<String, Factory> MPQ_REGISTRY = Map.of(FAKE_QUANT, (n, v) -> new FakeQuantOp(n.attributes()));
+    /** Op type of training-mode batch normalisation (batch statistics, also output), in {@link #MPQ_DOMAIN}. */
+    public static final String BATCH_NORM_TRAIN = BatchNormTrainOp.TYPE;
+
+    private static final Map<String, Factory> MPQ_REGISTRY = Map.of(FAKE_QUANT, (n, v) -> new FakeQuantOp(n.attributes()),
+            BATCH_NORM_TRAIN, (n, v) -> new BatchNormTrainOp(n.attributes()));
 
     static {
         REGISTRY.put("Conv", (n, v) -> new ConvOp(n.attributes()));

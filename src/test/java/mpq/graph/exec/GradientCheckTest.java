@@ -78,6 +78,11 @@ class GradientCheckTest {
     }
 
     static void check(String op, Map<String, Object> attrs, int opset, In... ins) {
+        check("", op, 1, attrs, opset, ins);
+    }
+
+    /** The check for an op of a domain with the given number of outputs (the loss reads the first). */
+    static void check(String domain, String op, int outputs, Map<String, Object> attrs, int opset, In... ins) {
         List<String> names = new ArrayList<>();
         Map<String, Attributes.Constant> init = new LinkedHashMap<>();
         List<String> params = new ArrayList<>();
@@ -94,7 +99,11 @@ class GradientCheckTest {
                 case INT -> init.put(in.name(), new Attributes.Constant(in.value(), DType.INT64));
             }
         }
-        Graph g = new Graph("g", List.of(new Node("n", op, "", names, List.of("y"), new Attributes(attrs))),
+        List<String> outs = new ArrayList<>(List.of("y"));
+        for (int o = 1; o < outputs; o++) {
+            outs.add("y_" + o);
+        }
+        Graph g = new Graph("g", List.of(new Node("n", op, domain, names, outs, new Attributes(attrs))),
                 List.of(new ValueInfo("x", DType.FLOAT, input.shape())), List.of(new ValueInfo("y", DType.FLOAT, new int[0])),
                 init, opset);
         try (Backprop bp = new Backprop(g, params, true, 2)) {
@@ -166,6 +175,13 @@ class GradientCheckTest {
         }
         check("BatchNormalization", attrs("epsilon", 1e-3f), 13, x(rand(1, 2, 3, 4, 4)), p("g", rand(1, 3)),
                 p("b", rand(1, 3)), p("m", rand(0.3, 3)), p("v", var));
+    }
+
+    @Test
+    void batchNormalizationInTrainingMode() {
+        // The batch statistics depend on x: the gradient has the two extra terms inference mode lacks.
+        check("mpq", "BatchNormTrain", 3, attrs("epsilon", 1e-3f), 13, x(rand(1, 4, 3, 3, 3)), p("g", rand(1, 3)),
+                p("b", rand(1, 3)));
     }
 
     @Test
