@@ -50,6 +50,11 @@ final class ExportCommand implements Callable<Integer> {
             + "mpq's simulation on it (--limit caps it) and compare top-1 and predictions.")
     Path verify;
 
+    @Option(names = "--int8-weights", description = "Store 2–4-bit weights in int8 instead of int4 (opset 13 instead of "
+            + "21): a larger file that ONNX Runtime runs with its integer kernels (int4 weights go through a float "
+            + "DequantizeLinear there). The values, and so the accuracy, are the same.")
+    boolean int8Weights;
+
     @Mixin
     DataOptions dataOptions;
 
@@ -64,7 +69,8 @@ final class ExportCommand implements Callable<Integer> {
         requireFits(floatGraph, r);
         ObjectNode recipeJson = RecipeJson.toJson(r);
         recipeJson.put("model", model.toString());
-        Map<String, Object> j = export(floatGraph, r, recipeJson, out, verify, dataOptions, common, model.toString(), g);
+        Map<String, Object> j = export(floatGraph, r, recipeJson, out, verify, dataOptions, common, model.toString(), g,
+                int8Weights);
         if (common.json) {
             Output.json(j);
         } else {
@@ -89,7 +95,7 @@ final class ExportCommand implements Callable<Integer> {
         ObjectNode recipeJson = RecipeJson.toJson(r.recipe());
         recipeJson.put("model", model.toString());
         return export(r.floatGraph(), r.recipe(), recipeJson, file, verifyData, dataOptions, common, model.toString(),
-                original);
+                original, false);
     }
 
     /**
@@ -97,8 +103,9 @@ final class ExportCommand implements Callable<Integer> {
      * (see {@link #print}). Shared with quantize and search's --export.
      */
     static Map<String, Object> export(Graph floatGraph, QuantRecipe r, ObjectNode recipeJson, Path file, Path verifyData,
-                                      DataOptions dataOptions, CommonOptions common, String modelName, Graph original) {
-        QdqExport.Exported e = QdqExport.apply(floatGraph, r);
+                                      DataOptions dataOptions, CommonOptions common, String modelName, Graph original,
+                                      boolean int8Weights) {
+        QdqExport.Exported e = QdqExport.apply(floatGraph, r, int8Weights);
         QdqExport.save(e, recipeJson, file);
         int q = 0, dq = 0;
         for (Node n : e.graph().nodes()) {

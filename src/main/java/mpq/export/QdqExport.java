@@ -52,6 +52,15 @@ public final class QdqExport {
     public record Exported(Graph graph, int opset, int irVersion) {}
 
     public static Exported apply(Graph floatGraph, QuantRecipe recipe) {
+        return apply(floatGraph, recipe, false);
+    }
+
+    /**
+     * With int8Weights, weights of 2–4 bits are stored in int8 (their values still on the narrow grid) instead of
+     * int4: a larger file, but ONNX Runtime fuses int8 weights into its integer kernels and runs int4 ones through
+     * a float DequantizeLinear.
+     */
+    public static Exported apply(Graph floatGraph, QuantRecipe recipe, boolean int8Weights) {
         Graph fq = FakeQuantPass.apply(floatGraph, recipe);
         Map<String, Attributes.Constant> init = new LinkedHashMap<>(fq.initializers());
         Set<String> taken = new HashSet<>(init.keySet());
@@ -85,7 +94,7 @@ public final class QdqExport {
             }
             QuantRecipe.LayerQuant l = byName.get(n.name());
             if (l != null) {
-                fourBit |= weight(l, init, taken, nodes);
+                fourBit |= weight(l, init, taken, nodes, int8Weights);
                 if (n.inputs().size() > 2 && !n.input(2).isEmpty()) {
                     BiasQuant bq = BiasQuant.of(recipe, l, n, init.get(n.input(2)).tensor());
                     if (bq != null) {
@@ -155,10 +164,10 @@ public final class QdqExport {
      * float initializer it replaces); true when stored as int4.
      */
     private static boolean weight(QuantRecipe.LayerQuant l, Map<String, Attributes.Constant> init, Set<String> taken,
-                                  List<Node> nodes) {
+                                  List<Node> nodes, boolean int8) {
         QuantParams p = l.weightParams();
         Tensor w = init.remove(l.weight()).tensor();   // already fake-quantized: integer multiples of the scales
-        DType type = storage(p.grid());
+        DType type = int8 && p.grid().bits() <= 8 ? DType.INT8 : storage(p.grid());
         float[] q = new float[w.size()];
         float[] d = w.data();
         int channels = p.scales().length;

@@ -138,6 +138,18 @@ class QdqExportTest {
             for (float v : dw) {
                 assertTrue(v >= -2 && v <= 1, "2-bit weights stay on the 2-bit grid in int4: " + v);
             }
+            // The int8 storage of the same weights: opset 13, the same values, the same model.
+            QdqExport.Exported e8 = QdqExport.apply(r.floatGraph(), recipe, true);
+            assertEquals(13, e8.opset());
+            assertEquals(DType.INT8, e8.graph().initializers().get("dw.w_quantized").type());
+            assertTrue(java.util.Arrays.equals(dw, e8.graph().initializers().get("dw.w_quantized").tensor().data()));
+            Path f8 = tmp.resolve("int8.onnx");
+            OnnxModel.save(OnnxWriter.toProto(e8.graph(), e8.irVersion(), "test"), f8);
+            Tensor c;
+            try (Executor ex = new Executor(OnnxModel.load(f8).graph(), 2)) {
+                c = ex.run(x);
+            }
+            assertEquals(0.0, maxDiff(a.data(), c.data(), a.size()), "int8-stored export vs simulation");
         } else {
             assertTrue(e.graph().nodes().stream().anyMatch(n -> n.opType().equals("Clip")), "a 6-bit grid is clipped");
             assertEquals(DType.UINT4, e.graph().initializers().get("relu1_out_zero_point").type());
