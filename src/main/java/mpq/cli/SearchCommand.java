@@ -105,6 +105,11 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--estimator", paramLabel = "E", description = "Range estimator (default: ${DEFAULT-VALUE}).")
     String estimator = "mse";
 
+    @Option(names = "--weight-estimators", split = ",", paramLabel = "E", description = "Candidate range estimators "
+            + "for the weights (e.g. mse,minmax): sensitivities are measured with each, and every layer and bit-width "
+            + "gets the one its metric prefers (default: the weights' estimator of --estimator).")
+    List<String> weightEstimators = List.of();
+
     @Option(names = "--tol", paramLabel = "T", description = "Hessian estimators' tolerance (default: ${DEFAULT-VALUE}).")
     double tol = 1e-3;
 
@@ -174,9 +179,7 @@ final class SearchCommand implements Callable<Integer> {
         PostTrainingQuantizer.Calibrated cal = PostTrainingQuantizer.calibrate(g, data, common.threads(), progress);
         QuantConfig base = quant.config(8, aBits, Estimators.forWeights(estimator), estimator);
         List<Budget> budgets = budgets(cal, base);
-        SensitivityContext ctx = new SensitivityContext(cal, base, bits.clone(), common.threads(), calibration.seed,
-                tol, maxIter);
-        SensitivityTable table = sensitivities(ctx, pre, progress);
+        SensitivityTable table = candidates(cal, base, pre, progress);
         Set<String> edges = quant.keepFirstLast ? cal.targets().edgeLayers() : Set.of();
         ties = ties(cal, table.layers());
         Chosen c = allocate(cal, base, table, edges, budgets, alloc);
@@ -207,7 +210,13 @@ final class SearchCommand implements Callable<Integer> {
         }
         j.put("budgets", bl);
         Map<String, Object> bitsJson = new LinkedHashMap<>();
-        chosen.forEach((name, b) -> bitsJson.put(name, Map.of("w", b, "a", aBits)));
+        chosen.forEach((name, b) -> {
+            Map<String, Object> x = new LinkedHashMap<>(Map.of("w", b, "a", aBits));
+            if (cellEstimator != null) {
+                x.put("weight_estimator", cellEstimator[table.layers().indexOf(name)][indexOf(table.bits(), b)]);
+            }
+            bitsJson.put(name, x);
+        });
         j.put("bits", bitsJson);
         j.put("ties", ties.stream().map(List::copyOf).toList());
         j.put("total_sensitivity", a.sensitivity());
@@ -272,12 +281,67 @@ final class SearchCommand implements Callable<Integer> {
         }
     }
 
+    /** With --weight-estimators: per layer and bit-width, the estimator whose sensitivity is least (else null). */
+    private String[][] cellEstimator;
+
+    /**
+     * The metric's table for each candidate weight estimator, merged: each cell the least sensitivity of any
+     * estimator, and {@link #cellEstimator} says whose.
+     */
+    private SensitivityTable candidates(PostTrainingQuantizer.Calibrated cal, QuantConfig base, Preprocess pre,
+                                        ConsoleProgress progress) {
+        List<String> list = weightEstimators.isEmpty() ? List.of(base.defaults().weightEstimator()) : weightEstimators;
+        SensitivityTable merged = null;
+        for (String e : list) {
+            Estimators.byName(e);
+            QuantConfig cfg = base.withDefaults(base.defaults().withWeightEstimator(e));
+            SensitivityContext ctx = new SensitivityContext(cal, cfg, bits.clone(), common.threads(), calibration.seed,
+                    tol, maxIter);
+            SensitivityTable t = sensitivities(ctx, pre, progress, e);
+            if (merged == null) {
+                merged = t;
+                cellEstimator = list.size() > 1 ? new String[t.layers().size()][t.bits().length] : null;
+                if (cellEstimator != null) {
+                    for (String[] row : cellEstimator) {
+                        java.util.Arrays.fill(row, e);
+                    }
+                }
+                continue;
+            }
+            double[][] v = new double[t.layers().size()][];
+            for (int l = 0; l < v.length; l++) {
+                v[l] = merged.values()[l].clone();
+                for (int k = 0; k < v[l].length; k++) {
+                    if (t.value(l, k) < v[l][k]) {
+                        v[l][k] = t.value(l, k);
+                        cellEstimator[l][k] = e;
+                    }
+                }
+            }
+            merged = new SensitivityTable(merged.metric(), merged.layers(), merged.bits(), v);
+        }
+        return merged;
+    }
+
+    private static int indexOf(int[] a, int v) {
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] == v) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** The metric's table, from the cache when everything it depends on is the same. */
-    private SensitivityTable sensitivities(SensitivityContext ctx, Preprocess pre, ConsoleProgress progress) {
+    private SensitivityTable sensitivities(SensitivityContext ctx, Preprocess pre, ConsoleProgress progress,
+                                           String weightEstimator) {
         SensitivityCache cache = SensitivityCache.standard();
         String key;
         try {
-            String description = String.join("|", metric, java.util.Arrays.toString(bits), estimator,
+            // The weights' estimator is named only when it is not the one --estimator implies (older keys stay valid).
+            String est = weightEstimator.equals(Estimators.forWeights(estimator)) ? estimator
+                    : estimator + "|w:" + weightEstimator;
+            String description = String.join("|", metric, java.util.Arrays.toString(bits), est,
                     Integer.toString(aBits), Boolean.toString(quant.perTensor), calibration.identity(),
                     Integer.toString(dataOptions.batch()), Float.toString(pre.scale()), java.util.Arrays.toString(pre.mean()),
                     java.util.Arrays.toString(pre.std()), Double.toString(tol), Integer.toString(maxIter));
@@ -343,7 +407,10 @@ final class SearchCommand implements Callable<Integer> {
         for (int l = 0; l < problem.layers().size(); l++) {
             int b = problem.layers().get(l).bits()[a.choice()[l]];
             chosen.put(problem.layers().get(l).name(), b);
-            cfg = cfg.withOverride(new QuantConfig.Override(problem.layers().get(l).name(), b, null, null, null));
+            String name = problem.layers().get(l).name();
+            String e = cellEstimator == null ? null
+                    : cellEstimator[table.layers().indexOf(name)][indexOf(table.bits(), b)];
+            cfg = cfg.withOverride(new QuantConfig.Override(name, b, null, null, e));
         }
         return new Chosen(a, chosen, PostTrainingQuantizer.quantize(cal, cfg, common.threads(), mpq.base.Progress.NONE));
     }
@@ -459,12 +526,19 @@ final class SearchCommand implements Callable<Integer> {
         o.printf("%s: %s sensitivities, %s allocation, A%d, %.1f s%n%n", model.getFileName(), metric, allocator, aBits,
                 seconds);
         List<String> header = new ArrayList<>(List.of("layer", "w bits"));
+        if (cellEstimator != null) {
+            header.add("w estimator");
+        }
         for (int b : table.bits()) {
             header.add("sens@" + b);
         }
         Output.Table t = new Output.Table(header.toArray(String[]::new));
         for (int l = 0; l < table.layers().size(); l++) {
-            List<Object> row = new ArrayList<>(List.of(table.layers().get(l), chosen.get(table.layers().get(l))));
+            int b = chosen.get(table.layers().get(l));
+            List<Object> row = new ArrayList<>(List.of(table.layers().get(l), b));
+            if (cellEstimator != null) {
+                row.add(cellEstimator[l][indexOf(table.bits(), b)]);
+            }
             for (int k = 0; k < table.bits().length; k++) {
                 row.add(String.format("%.3g", table.value(l, k)));
             }

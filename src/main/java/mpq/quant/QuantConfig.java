@@ -37,13 +37,18 @@ public record QuantConfig(LayerSpec defaults, boolean keepFirstLast, List<Overri
         public LayerSpec withBits(int w, int a) {
             return new LayerSpec(w, a, perChannel, weightEstimator, actEstimator);
         }
+
+        public LayerSpec withWeightEstimator(String e) {
+            return new LayerSpec(weightBits, actBits, perChannel, e, actEstimator);
+        }
     }
 
     /**
      * A change to the layers whose name matches pattern (exact, or a glob with * and ?); null fields leave the
      * setting alone.
      */
-    public record Override(String pattern, Integer weightBits, Integer actBits, Boolean perChannel, String estimator) {
+    public record Override(String pattern, Integer weightBits, Integer actBits, Boolean perChannel,
+                           String weightEstimator) {
         private static final Pattern BITS = Pattern.compile("(?:w(\\d+))?(?:a(\\d+))?");
 
         public boolean matches(String layer) {
@@ -54,8 +59,7 @@ public record QuantConfig(LayerSpec defaults, boolean keepFirstLast, List<Overri
             return new LayerSpec(weightBits != null ? weightBits : s.weightBits(),
                     actBits != null ? actBits : s.actBits(),
                     perChannel != null ? perChannel : s.perChannel(),
-                    estimator != null ? Estimators.forWeights(estimator) : s.weightEstimator(),
-                    estimator != null ? estimator : s.actEstimator());
+                    weightEstimator != null ? weightEstimator : s.weightEstimator(), s.actEstimator());
         }
 
         /** Parses "PATTERN=w4a8", "PATTERN=w4" or "PATTERN=a6" (case-insensitive bits). */
