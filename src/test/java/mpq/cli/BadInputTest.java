@@ -161,6 +161,24 @@ class BadInputTest {
     }
 
     @Test
+    void distillingAModelWithoutBatchNormSaysWhyItNeedsIt() {
+        Path model = SharedData.model("resnet8_mlperftiny_cifar10.onnx");
+        assertOneLineError(CliRun.of("distill", model.toString(), "-o", tmp.resolve("d.npy").toString()),
+                model.toString(), "BatchNormalization", "running statistics");
+        assertOneLineError(CliRun.of("quantize", model.toString(), "--calib", "distilled:0"), "distilled:N");
+    }
+
+    @Test
+    void exportWithARecipeThatIsNotOne() throws IOException {
+        Path model = SharedData.model("resnet8_mlperftiny_cifar10.onnx");
+        Path recipe = tmp.resolve("r.json");
+        Files.writeString(recipe, "{\"format\": \"something-else\"}");
+        assertOneLineError(CliRun.of("export", model.toString(), "--recipe", recipe.toString(), "-o",
+                tmp.resolve("x.onnx").toString()), recipe.toString(), "not an mpq recipe");
+        assertTrue(!Files.exists(tmp.resolve("x.onnx")));
+    }
+
+    @Test
     void missingDataFile() {
         Path model = SharedData.model("resnet20_cifar10.onnx");
         Path missing = tmp.resolve("missing.bin");
