@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
                 + "512 training images for calibration, all inside mpq.",
                 "",
                 "It runs, as separate mpq commands that it prints so you can run them yourself: the float model's "
-                + "accuracy; uniform W8A8 and W4A8; mixed-precision searches (ZeroQ KL sensitivities, ILP) at the sizes of "
+                + "accuracy; uniform W8A8, W4A8 and W3A8; mixed-precision searches (ZeroQ KL sensitivities, ILP) at the sizes of "
                 + "uniform 3- and 4-bit weights with the real calibration images and with 64 inputs distilled from "
                 + "the model's BatchNorm statistics (no data at all); the export of one result as a standard ONNX "
                 + "model checked in ONNX Runtime. Then it prints a table and writes the HTML report.", ""})
@@ -59,11 +59,11 @@ final class DemoCommand implements Callable<Integer> {
         String distilled = out.resolve("distilled.npy").toString();
         String exported = out.resolve("fashion_mixed4.onnx").toString();
         List<Row> rows = new ArrayList<>();
-        int step = 0, steps = 9;
+        int step = 0, steps = 9;   // eval, three uniform, two searches, distil, two zero-shot searches
 
         JsonNode j = run(++step, steps, "float model", args(List.of("eval", model, "--data", test), pre));
         Row fp = new Row("float32", 0, j.get("top1").asDouble(), j.get("top1_correct").asInt(), j.get("count").asInt(), last);
-        for (int w : new int[] {8, 4}) {
+        for (int w : new int[] {8, 4, 3}) {
             j = run(++step, steps, "uniform W" + w + "A8", args(List.of("quantize", model, "--calib", calib, "--w-bits",
                     Integer.toString(w), "--a-bits", "8", "--eval", test), pre));
             if (w == 8) {   // float bytes after BN folding, as the quantized rows count them

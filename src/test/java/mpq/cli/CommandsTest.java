@@ -175,4 +175,27 @@ class CommandsTest {
             assertEquals(0, files.count(), "nothing written");
         }
     }
+
+    @Test
+    void demoRunsOnTheBuiltInExampleAndItsRowsAreItsCommands(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        CliRun r = CliRun.of("demo", "--out", tmp.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = JSON.readTree(r.out());
+        JsonNode rows = j.get("rows");
+        assertEquals(9, rows.size(), rows.toString());
+        double fp = rows.get(0).get("top1").asDouble();
+        assertTrue(fp >= 0.88, "the example model is trained: " + fp);
+        assertTrue(rows.get(1).get("top1").asDouble() >= fp - 0.01, "W8A8 keeps the accuracy: " + rows.get(1));
+        assertTrue(java.nio.file.Files.isRegularFile(java.nio.file.Path.of(j.get("report").asText())));
+        assertTrue(java.nio.file.Files.isRegularFile(java.nio.file.Path.of(j.get("exported").asText())));
+        // A row's command, run on its own, gives the row's figure.
+        JsonNode w4 = rows.get(2);
+        assertTrue(w4.get("command").asText().startsWith("./mpq quantize"), w4.toString());
+        String[] args = w4.get("command").asText().substring("./mpq ".length()).split(" ");
+        CliRun again = CliRun.of(java.util.stream.Stream.concat(java.util.Arrays.stream(args),
+                java.util.stream.Stream.of("--json")).toArray(String[]::new));
+        assertEquals(0, again.code(), again.err());
+        assertEquals(w4.get("top1_correct").asInt(), JSON.readTree(again.out()).get("top1_correct").asInt());
+    }
 }
