@@ -341,7 +341,9 @@ final class SearchCommand implements Callable<Integer> {
             // The weights' estimator is named only when it is not the one --estimator implies (older keys stay valid).
             String est = weightEstimator.equals(Estimators.forWeights(estimator)) ? estimator
                     : estimator + "|w:" + weightEstimator;
-            String description = String.join("|", metric, java.util.Arrays.toString(bits), est,
+            int version = Metrics.byName(metric).version();   // 1 is left out, so older keys stay valid
+            String description = String.join("|", version == 1 ? metric : metric + "@v" + version,
+                    java.util.Arrays.toString(bits), est,
                     Integer.toString(aBits), Boolean.toString(quant.perTensor), calibration.identity(),
                     Integer.toString(dataOptions.batch()), Float.toString(pre.scale()), java.util.Arrays.toString(pre.mean()),
                     java.util.Arrays.toString(pre.std()), Double.toString(tol), Integer.toString(maxIter));

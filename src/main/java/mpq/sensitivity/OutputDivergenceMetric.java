@@ -31,6 +31,12 @@ public final class OutputDivergenceMetric implements SensitivityMetric {
         return kl ? "zeroq-kl" : "mse";
     }
 
+    /** 2: the quantized graph rounds biases to their int32 grid (BiasQuant). */
+    @Override
+    public int version() {
+        return 2;
+    }
+
     @Override
     public SensitivityTable compute(SensitivityContext ctx, Progress progress) {
         Graph g = ctx.graph();

@@ -7,4 +7,12 @@ public interface SensitivityMetric {
     String name();
 
     SensitivityTable compute(SensitivityContext ctx, Progress progress);
+
+    /**
+     * Changes whenever what compute returns for the same inputs changes (a fix, a new rounding), so cached tables
+     * of the old definition are not reused.
+     */
+    default int version() {
+        return 1;
+    }
 }
