@@ -40,6 +40,9 @@ final class DemoCommand implements Callable<Integer> {
 
     private static final String RESOURCES = "/example/fashion-mnist/";
 
+    /** The command line of the last step run, as the user would type it. */
+    private String last;
+
     /** One row of the table: what was run, its weight bytes and top-1, and the command that reproduces it. */
     private record Row(String what, long weightBytes, double top1, int correct, int count, String command) {}
 
@@ -138,8 +141,6 @@ final class DemoCommand implements Callable<Integer> {
         }
         return 0;
     }
-
-    private String last;
 
     /** Runs one mpq command in this process with --json; its JSON output, or a clear failure. */
     private JsonNode run(int step, int steps, String what, String[] args) throws IOException {
