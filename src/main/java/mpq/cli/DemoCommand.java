@@ -21,7 +21,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"The whole of mpq in about a minute, on the built-in example: a small residual CNN with "
+        description = {"The whole of mpq in about a minute, on the built-in example: start here.", "",
+                "The example is a small residual CNN with "
                 + "BatchNormalization trained by mpq on Fashion-MNIST (see mpq train-example), 1,000 test images and "
                 + "512 training images for calibration, all inside mpq.",
                 "",

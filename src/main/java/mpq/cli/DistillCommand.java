@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "distill", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"Zero-shot calibration data (ZeroQ): model inputs distilled from the model alone. Gaussian noise "
+        description = {"Zero-shot calibration data (ZeroQ): model inputs distilled from the model alone.", "",
+                "Gaussian noise "
                 + "is optimised with Adam until, at every BatchNormalization, the batch mean and standard deviation of "
                 + "the layer's input match its running statistics, and the inputs have per-channel mean 0 and standard "
                 + "deviation 1 (normalised data). Needs a model with BatchNormalization kept.",

@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "export", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"Writes a quantized model as standard ONNX (QuantizeLinear/DequantizeLinear) that ONNX Runtime "
+        description = {"The quantized model as standard ONNX (QuantizeLinear/DequantizeLinear) that ONNX Runtime runs.", "",
+                "Writes a quantized model as standard ONNX (QuantizeLinear/DequantizeLinear) that ONNX Runtime "
                 + "and other runtimes run: weights stored as int4 (up to 4 bits, opset 21) or int8 with per-channel "
                 + "scales, activations as uint8/int8 (uint4/int4 at 4 bits), biases as int32. The recipe comes "
                 + "from 'mpq quantize --out DIR' or 'mpq search --out DIR' (DIR/recipe.json); 'quantize' and "

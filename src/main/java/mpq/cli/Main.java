@@ -8,8 +8,8 @@ import picocli.CommandLine.Command;
 /** The mpq command line: a thin shell over the library. */
 @Command(name = "mpq", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Mixed-precision post-training quantization of neural networks, in pure Java.", ""},
-        subcommands = {InspectCommand.class, EvalCommand.class, QuantizeCommand.class, CompareCommand.class,
-                HessianCommand.class, SearchCommand.class, ExportCommand.class, DistillCommand.class, TrainExampleCommand.class, DemoCommand.class,
+        subcommands = {DemoCommand.class, InspectCommand.class, EvalCommand.class, QuantizeCommand.class, CompareCommand.class,
+                HessianCommand.class, SearchCommand.class, ExportCommand.class, DistillCommand.class, TrainExampleCommand.class,
                 BenchCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 internal error, 2 bad input or usage.",

@@ -17,7 +17,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "train-example", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"Trains the built-in example that 'mpq demo' uses: a small residual CNN with BatchNormalization "
+        description = {"Trains the built-in example that 'mpq demo' uses (Fashion-MNIST).", "",
+                "A small residual CNN with BatchNormalization "
                 + "on Fashion-MNIST (Debian package dataset-fashion-mnist), with mpq's own backward pass: SGD with "
                 + "momentum, cosine learning rate, random shifts and flips. Seeded and reproducible; prints the test "
                 + "top-1 after every epoch. Not part of the demo run: the trained model is committed.",
