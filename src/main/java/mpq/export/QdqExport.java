@@ -19,7 +19,6 @@ import mpq.quant.IntGrid;
 import mpq.quant.Names;
 import mpq.quant.QuantParams;
 import mpq.quant.QuantRecipe;
-import mpq.tensor.FakeQuant;
 import mpq.tensor.Tensor;
 
 /**
@@ -168,18 +167,10 @@ public final class QdqExport {
         QuantParams p = l.weightParams();
         Tensor w = init.remove(l.weight()).tensor();   // already fake-quantized: integer multiples of the scales
         DType type = int8 && p.grid().bits() <= 8 ? DType.INT8 : storage(p.grid());
-        float[] q = new float[w.size()];
-        float[] d = w.data();
-        int channels = p.scales().length;
-        int inner = p.perChannel() ? innerSize(w.shape(), p.axis()) : w.size();
-        for (int i = 0; i < q.length; i++) {
-            int c = p.perChannel() ? (i / inner) % channels : 0;
-            q[i] = FakeQuant.level(d[i], p.scale(c), p.lowSteps(c), p.highSteps(c)) + p.zeroPoint(c);
-        }
         String base = l.weight();
         String qName = fresh(base + "_quantized", taken), scale = fresh(base + "_scale", taken);
         String zp = fresh(base + "_zero_point", taken);
-        init.put(qName, new Attributes.Constant(new Tensor(w.shape(), q), type));
+        init.put(qName, new Attributes.Constant(p.levels(w), type));
         init.put(scale, scalarOrVector(p.scales(), p.perChannel()));
         init.put(zp, new Attributes.Constant(ints(p.zeroPoints(), p.perChannel()), type));
         Attributes axis = p.perChannel() ? new Attributes(Map.of("axis", (long) p.axis())) : Attributes.none();
@@ -235,14 +226,6 @@ public final class QdqExport {
     /** The IR version that goes with an opset (ONNX release history: opset 21 came with IR 10). */
     static int irVersion(int opset) {
         return opset >= 21 ? 10 : opset >= 19 ? 9 : opset >= 15 ? 8 : 7;
-    }
-
-    private static int innerSize(int[] shape, int axis) {
-        int n = 1;
-        for (int i = axis + 1; i < shape.length; i++) {
-            n *= shape[i];
-        }
-        return n;
     }
 
     private static Attributes.Constant scalarOrVector(float[] v, boolean vector) {

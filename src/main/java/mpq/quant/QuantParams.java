@@ -93,11 +93,32 @@ public record QuantParams(IntGrid grid, boolean symmetric, float[] scales, int[]
 
     /** A quantized-dequantized copy of t (axis, when per-channel, indexes t's dimensions). */
     public Tensor apply(Tensor t) {
-        float[] y = new float[t.size()];
-        float[] x = t.data();
+        float[] x = t.data(), y = new float[t.size()];
+        forEachBlock(t, (from, to, c) -> FakeQuant.apply(x, y, from, to, scales[c], lowSteps(c), highSteps(c)));
+        return new Tensor(t.shape(), y);
+    }
+
+    /** The integers t quantizes to (q = level + zero point, held as floats): what an integer model stores. */
+    public Tensor levels(Tensor t) {
+        float[] x = t.data(), q = new float[t.size()];
+        forEachBlock(t, (from, to, c) -> {
+            for (int i = from; i < to; i++) {
+                q[i] = FakeQuant.level(x[i], scales[c], lowSteps(c), highSteps(c)) + zeroPoints[c];
+            }
+        });
+        return new Tensor(t.shape(), q);
+    }
+
+    /** Elements [from, to) of a tensor that share channel c's parameters. */
+    private interface Block {
+        void run(int from, int to, int c);
+    }
+
+    /** The tensor in runs of one channel each (one run for per-tensor parameters). */
+    private void forEachBlock(Tensor t, Block block) {
         if (!perChannel()) {
-            FakeQuant.apply(x, y, 0, t.size(), scales[0], lowSteps(0), highSteps(0));
-            return new Tensor(t.shape(), y);
+            block.run(0, t.size(), 0);
+            return;
         }
         int[] s = t.shape();
         if (s[axis] != scales.length) {
@@ -107,10 +128,8 @@ public record QuantParams(IntGrid grid, boolean symmetric, float[] scales, int[]
         int inner = Shapes.size(Arrays.copyOfRange(s, axis + 1, s.length));
         int blocks = t.size() / inner;
         for (int b = 0; b < blocks; b++) {
-            int c = b % scales.length;
-            FakeQuant.apply(x, y, b * inner, (b + 1) * inner, scales[c], lowSteps(c), highSteps(c));
+            block.run(b * inner, (b + 1) * inner, b % scales.length);
         }
-        return new Tensor(t.shape(), y);
     }
 
     @Override
