@@ -21,6 +21,20 @@ final class Args {
         return i < in.size() ? in.get(i) : null;
     }
 
+    /**
+     * {outer, channels, inner} of a shape split at the axis parameters are given along (per-axis quantization);
+     * the axis must have exactly channels entries, else the message ends "… entries but " + countPhrase.
+     */
+    static int[] axisLayout(int[] shape, int axisAttr, int channels, String countPhrase) {
+        int axis = Shapes.axis(axisAttr, shape.length);
+        if (shape[axis] != channels) {
+            throw new IllegalArgumentException("axis " + axis + " of " + Shapes.toString(shape) + " has " + shape[axis]
+                    + " entries but " + countPhrase);
+        }
+        return new int[] {Shapes.size(java.util.Arrays.copyOfRange(shape, 0, axis)), channels,
+                Shapes.size(java.util.Arrays.copyOfRange(shape, axis + 1, shape.length))};
+    }
+
     /** Inputs 1, 2, … (named as given) must each hold one value per channel. */
     static void requirePerChannel(List<ValueMeta> in, int channels, String... names) {
         for (int i = 1; i <= names.length; i++) {

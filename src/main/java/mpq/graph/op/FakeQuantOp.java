@@ -6,7 +6,6 @@ import mpq.graph.Op;
 import mpq.graph.ValueMeta;
 import mpq.tensor.FakeQuant;
 import mpq.tensor.Parallel;
-import mpq.tensor.Shapes;
 import mpq.tensor.Tensor;
 
 /**
@@ -66,14 +65,10 @@ final class FakeQuantOp implements Op {
             channels = 1;
             inner = size;
         } else {
-            int axis = Shapes.axis(axisAttr, s.length);
-            if (s[axis] != scales.length) {
-                throw new IllegalArgumentException("axis " + axis + " of shape " + Shapes.toString(s) + " has "
-                        + s[axis] + " entries but there are " + scales.length + " scales");
-            }
-            channels = s[axis];
-            outer = Shapes.size(java.util.Arrays.copyOfRange(s, 0, axis));
-            inner = Shapes.size(java.util.Arrays.copyOfRange(s, axis + 1, s.length));
+            int[] layout = Args.axisLayout(s, axisAttr, scales.length, "there are " + scales.length + " scales");
+            outer = layout[0];
+            channels = layout[1];
+            inner = layout[2];
         }
         return List.of(ValueMeta.of(s, x.type()));
     }

@@ -56,14 +56,10 @@ final class LinearQuantOp implements Op {
             if (scale.rank() != 1) {
                 throw new IllegalArgumentException("scale must be a scalar or 1-D, got " + Shapes.toString(scale.shape()));
             }
-            int axis = Shapes.axis(axisAttr, s.length);
-            if (s[axis] != n) {
-                throw new IllegalArgumentException("axis " + axis + " of " + Shapes.toString(s) + " has " + s[axis]
-                        + " entries but scale has " + n);
-            }
-            channels = n;
-            outer = Shapes.size(java.util.Arrays.copyOfRange(s, 0, axis));
-            inner = Shapes.size(java.util.Arrays.copyOfRange(s, axis + 1, s.length));
+            int[] layout = Args.axisLayout(s, axisAttr, n, "scale has " + n);
+            outer = layout[0];
+            channels = layout[1];
+            inner = layout[2];
         }
         return List.of(ValueMeta.of(s, quantize ? intType : DType.FLOAT));
     }
