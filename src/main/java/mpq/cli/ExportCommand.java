@@ -12,7 +12,6 @@ import mpq.graph.Graph;
 import mpq.graph.Node;
 import mpq.graph.ValueInfo;
 import mpq.onnx.OnnxModel;
-import mpq.quant.FakeQuantPass;
 import mpq.quant.FoldBatchNorm;
 import mpq.quant.QuantRecipe;
 import mpq.quant.RecipeJson;
@@ -131,11 +130,10 @@ final class ExportCommand implements Callable<Integer> {
         j.put("file_bytes", fileBytes);
         if (verifyData != null) {
             ValueInfo in = ModelInput.single(original, modelName);
-            Graph simulated = FakeQuantPass.apply(floatGraph, r);
             Agreement a;
             try (EvalSet set = EvalSet.open(verifyData, in, modelName, dataOptions, dataOptions.preprocess(),
                     new ConsoleProgress())) {
-                a = set.agreement(simulated, file, common.threads());
+                a = set.agreement(e.simulated(), file, common.threads());
             }
             j.put("verify_images", a.count());
             j.put("simulated_top1", (double) a.firstTop1() / a.count());

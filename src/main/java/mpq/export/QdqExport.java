@@ -47,8 +47,11 @@ public final class QdqExport {
             "LeakyRelu", "HardSigmoid", "Gather", "Shape", "Constant", "Identity", "Cast", "Slice", "Pad", "Clip",
             "QuantizeLinear", "DequantizeLinear");
 
-    /** The exported graph and the opset and IR version it needs. */
-    public record Exported(Graph graph, int opset, int irVersion) {}
+    /**
+     * The exported graph, the opset and IR version it needs, and the simulated graph it was made from (what it
+     * should compute, to check a runtime against).
+     */
+    public record Exported(Graph graph, int opset, int irVersion, Graph simulated) {}
 
     public static Exported apply(Graph floatGraph, QuantRecipe recipe) {
         return apply(floatGraph, recipe, false);
@@ -108,7 +111,7 @@ public final class QdqExport {
         if (opset > fq.opset()) {
             requireRaisable(out, fq.opset(), opset);
         }
-        return new Exported(out, opset, irVersion(opset));
+        return new Exported(out, opset, irVersion(opset), fq);
     }
 
     /**
