@@ -213,7 +213,7 @@ final class SearchCommand implements Callable<Integer> {
         chosen.forEach((name, b) -> {
             Map<String, Object> x = new LinkedHashMap<>(Map.of("w", b, "a", aBits));
             if (cellEstimator != null) {
-                x.put("weight_estimator", cellEstimator[table.layers().indexOf(name)][indexOf(table.bits(), b)]);
+                x.put("weight_estimator", weightEstimatorOf(table, name, b));
             }
             bitsJson.put(name, x);
         });
@@ -323,6 +323,11 @@ final class SearchCommand implements Callable<Integer> {
         return merged;
     }
 
+    /** The weight estimator --weight-estimators chose for a layer at b bits; null with a single estimator. */
+    private String weightEstimatorOf(SensitivityTable table, String layer, int b) {
+        return cellEstimator == null ? null : cellEstimator[table.layers().indexOf(layer)][indexOf(table.bits(), b)];
+    }
+
     private static int indexOf(int[] a, int v) {
         for (int i = 0; i < a.length; i++) {
             if (a[i] == v) {
@@ -410,9 +415,7 @@ final class SearchCommand implements Callable<Integer> {
             int b = problem.layers().get(l).bits()[a.choice()[l]];
             chosen.put(problem.layers().get(l).name(), b);
             String name = problem.layers().get(l).name();
-            String e = cellEstimator == null ? null
-                    : cellEstimator[table.layers().indexOf(name)][indexOf(table.bits(), b)];
-            cfg = cfg.withOverride(new QuantConfig.Override(name, b, null, null, e));
+            cfg = cfg.withOverride(new QuantConfig.Override(name, b, null, null, weightEstimatorOf(table, name, b)));
         }
         return new Chosen(a, chosen, PostTrainingQuantizer.quantize(cal, cfg, common.threads(), mpq.base.Progress.NONE));
     }
@@ -539,7 +542,7 @@ final class SearchCommand implements Callable<Integer> {
             int b = chosen.get(table.layers().get(l));
             List<Object> row = new ArrayList<>(List.of(table.layers().get(l), b));
             if (cellEstimator != null) {
-                row.add(cellEstimator[l][indexOf(table.bits(), b)]);
+                row.add(weightEstimatorOf(table, table.layers().get(l), b));
             }
             for (int k = 0; k < table.bits().length; k++) {
                 row.add(String.format("%.3g", table.value(l, k)));
