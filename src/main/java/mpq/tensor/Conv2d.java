@@ -6,14 +6,16 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * A 2-D convolution with fixed geometry and weights, run as a matrix product per image and group:
- * out[cout/g, pixels] = W[cout/g, patch] · B[patch, pixels] + bias, optionally followed by ReLU.
+ * out[cout/g, pixels] = W[cout/g, patch] · B[patch, pixels] + bias, optionally followed by ReLU (or, for gradients,
+ * added to what the output holds). The product writes the output directly, epilogue included.
  *
- * <p>Two ways to form B:
+ * <p>Three ways to form B:
  * <ul>
- *   <li>stride 1: the input is copied once into a zero-padded plane (or read in place when there is no padding)
- *       and B is read straight from it: pixel i of the padded grid for patch entry (c, y, x) sits at
- *       c·Hp·Wp + y·dH·Wp + x·dW + i. The product runs over the padded width and the few columns that fall
- *       in the padding are dropped when copying out. No im2col.</li>
+ *   <li>stride 1, 1×1, no padding: B is the input itself.</li>
+ *   <li>stride 1 otherwise: for each input channel c and kernel column kx, one plane holding the input shifted
+ *       left by kx·dW − padLeft, outW wide, with padTop / padBottom zero rows (zeros where the shift leaves the
+ *       input). Patch entry (c, ky, kx) is then the plane (c, kx) read from row ky·dH on, and its pixels are
+ *       consecutive: a kw-fold copy of the input instead of a kh·kw-fold im2col, and no columns wasted.</li>
  *   <li>otherwise: im2col into a [patch, pixels] scratch matrix.</li>
  * </ul>
  * Depthwise convolutions (one input channel per group, one output per group) take a direct path instead.
@@ -30,20 +32,31 @@ public final class Conv2d {
     private final float[] weights;   // [cout, cin/g, kh, kw], kept for the depthwise path
     private final float[] bias;      // [cout] or null
     private final boolean relu;
-    private final boolean flat;      // stride-1 path
-    private final int hp, wp;        // padded plane (flat path)
-    private final int[][] bOffsets;  // per group: row offsets into the B source
+    private final boolean accumulate; // out += conv(in) instead of out = conv(in) + bias
+    private final boolean shifted;    // stride-1 path with shifted planes
+    private final int hp, wp;         // padded plane (depthwise path)
+    private final int[][] bOffsets;   // per group: row offsets into the B source
     private float[][] prepScratch = new float[0][];
-    private float[][] outScratch = new float[0][];
+    private float[][] rowScratch = new float[0][];
 
     public Conv2d(ConvGeometry g, float[] weights, float[] bias, boolean relu) {
+        this(g, weights, bias, relu, false);
+    }
+
+    /** A convolution without bias that adds its result to the output array (a gradient accumulating). */
+    public static Conv2d accumulating(ConvGeometry g, float[] weights) {
+        return new Conv2d(g, weights, null, false, true);
+    }
+
+    private Conv2d(ConvGeometry g, float[] weights, float[] bias, boolean relu, boolean accumulate) {
         this.g = g;
         this.weights = weights;
         this.bias = bias;
         this.relu = relu;
-        this.flat = g.unitStride();
-        this.hp = g.h() + g.padTop() + g.padBottom();
-        this.wp = g.w() + g.padLeft() + g.padRight();
+        this.accumulate = accumulate;
+        this.shifted = g.unitStride() && !readsInPlace(g);
+        this.hp = g.paddedH();
+        this.wp = g.paddedW();
         int coutG = g.coutPerGroup();
         int patch = g.patch();
         if (g.isDepthwise()) {
@@ -55,7 +68,8 @@ public final class Conv2d {
         bOffsets = new int[g.group()][];
         for (int gi = 0; gi < g.group(); gi++) {
             packed[gi] = Gemm.packA(weights, gi * coutG * patch, coutG, patch, patch);
-            bOffsets[gi] = flat ? flatOffsets() : Gemm.rowOffsets(patch, g.outH() * g.outW(), 0);
+            bOffsets[gi] = readsInPlace(g) ? Gemm.rowOffsets(patch, g.h() * g.w(), 0)
+                    : shifted ? g.shiftedOffsets() : Gemm.rowOffsets(patch, g.outH() * g.outW(), 0);
         }
     }
 
@@ -68,28 +82,9 @@ public final class Conv2d {
         return SLACK;
     }
 
-    private int[] flatOffsets() {
-        int plane = readsInPlace() ? g.h() * g.w() : hp * wp;
-        int[] o = new int[g.patch()];
-        int k = 0;
-        for (int c = 0; c < g.cinPerGroup(); c++) {
-            for (int y = 0; y < g.kh(); y++) {
-                for (int x = 0; x < g.kw(); x++) {
-                    o[k++] = c * plane + y * g.dilationH() * wp + x * g.dilationW();
-                }
-            }
-        }
-        return o;
-    }
-
     /** A 1x1, stride-1, unpadded convolution is a plain product with the input as it is. */
-    private boolean readsInPlace() {
-        return flat && g.unpadded() && g.kh() == 1 && g.kw() == 1;
-    }
-
-    /** Pixels of one output row block on the padded grid (flat path). */
-    private int flatColumns() {
-        return (g.outH() - 1) * wp + g.outW();
+    private static boolean readsInPlace(ConvGeometry g) {
+        return g.unitStride() && g.unpadded() && g.kh() == 1 && g.kw() == 1;
     }
 
     /**
@@ -103,53 +98,42 @@ public final class Conv2d {
             par.forEach(items, (w, item) -> depthwise(in, out, item / g.group(), item % g.group(), w));
             return;
         }
+        int cols = g.outH() * g.outW();
         int units = batch * g.group();
         if (units >= par.threads()) {
             par.forEach(units, (w, item) -> {
                 int n = item / g.group();
                 int gi = item % g.group();
-                float[] src = prepare(in, n, gi, w);
-                int cols = flat ? flatColumns() : g.outH() * g.outW();
-                multiply(src, n, gi, out, 0, cols, w);
-                finish(n, gi, out, w);
+                multiply(prepare(in, n, gi, w), n, gi, out, 0, cols);
             });
             return;
         }
         // Fewer images than threads (batch 1): split the columns of each product across the threads.
-        int cols = flat ? flatColumns() : g.outH() * g.outW();
         int chunk = Math.max(Gemm.NR, roundUp(ceilDiv(cols, par.threads() * 4), Gemm.NR));
         int chunks = ceilDiv(cols, chunk);
         for (int n = 0; n < batch; n++) {
             for (int gi = 0; gi < g.group(); gi++) {
                 float[] src = prepare(in, n, gi, 0);
                 int fn = n, fg = gi;
-                par.forEach(chunks, (w, c) -> multiply(src, fn, fg, out, c * chunk, Math.min(cols, (c + 1) * chunk), 0));
-                finish(n, gi, out, 0);
+                par.forEach(chunks, (w, c) -> multiply(src, fn, fg, out, c * chunk, Math.min(cols, (c + 1) * chunk)));
             }
         }
     }
 
-    /** Builds the B source for image n, group gi in worker w's scratch (or returns in itself when read in place). */
+    /**
+     * Builds the B source for image n, group gi in worker w's scratch (or returns in itself when read in place).
+     * Only the parts the input lands on are written, so the rest stays zero from the scratch's allocation.
+     */
     private float[] prepare(float[] in, int n, int gi, int w) {
-        int cinG = g.cinPerGroup();
-        int plane = g.h() * g.w();
-        int inBase = (n * g.cin() + gi * cinG) * plane;
-        if (readsInPlace()) {
+        if (readsInPlace(g)) {
             return in;
         }
         float[] buf = prepScratch[w];
-        if (flat) {
-            int pplane = hp * wp;
-            Arrays.fill(buf, 0, cinG * pplane + SLACK, 0f);
-            for (int c = 0; c < cinG; c++) {
-                for (int y = 0; y < g.h(); y++) {
-                    System.arraycopy(in, inBase + c * plane + y * g.w(), buf,
-                            c * pplane + (y + g.padTop()) * wp + g.padLeft(), g.w());
-                }
-            }
-            return buf;
+        if (shifted) {
+            g.copyShifted(in, n, gi * g.cinPerGroup(), g.cinPerGroup(), buf, 0);
+        } else {
+            im2col(in, (n * g.cin() + gi * g.cinPerGroup()) * g.h() * g.w(), buf);
         }
-        im2col(in, inBase, buf);
         return buf;
     }
 
@@ -181,46 +165,35 @@ public final class Conv2d {
         }
     }
 
-    private void multiply(float[] src, int n, int gi, float[] out, int c0, int c1, int w) {
-        int coutG = g.coutPerGroup();
-        int[] offs = bOffsets[gi];
-        if (readsInPlace()) {
+    private void multiply(float[] src, int n, int gi, float[] out, int c0, int c1) {
+        int ldc = g.outH() * g.outW();
+        if (readsInPlace(g)) {
             // The offsets are relative to the first input channel of this image and group: shift the column
             // range by that channel's position, and the output start back by the same amount.
             int shift = (n * g.cin() + gi * g.cinPerGroup()) * g.h() * g.w();
-            Gemm.multiply(packed[gi], coutG, g.patch(), src, offs, out, outBase(n, gi) - shift,
-                    g.outH() * g.outW(), c0 + shift, c1 + shift, bias, gi * coutG, relu);
-        } else if (flat && !directFlatOutput()) {
-            Gemm.multiply(packed[gi], coutG, g.patch(), src, offs, outScratch[w], 0, flatColumns(), c0, c1,
-                    null, 0, false);
+            product(gi, src, out, outBase(n, gi) - shift, ldc, c0 + shift, c1 + shift);
         } else {
-            Gemm.multiply(packed[gi], coutG, g.patch(), src, offs, out, outBase(n, gi), g.outH() * g.outW(),
-                    c0, c1, bias, gi * coutG, relu);
+            product(gi, src, out, outBase(n, gi), ldc, c0, c1);
         }
     }
 
-    /** The flat grid equals the output grid when no padded columns exist (Wp == outW). */
-    private boolean directFlatOutput() {
-        return wp == g.outW();
-    }
-
-    /** Copies the flat product to the output, dropping padding columns and applying bias and ReLU. */
-    private void finish(int n, int gi, float[] out, int w) {
-        if (!flat || directFlatOutput() || readsInPlace()) {
-            return;
-        }
-        float[] tmp = outScratch[w];
+    /** Group gi's product written straight to the output: with bias and ReLU, or added to it. */
+    private void product(int gi, float[] src, float[] out, int outOff, int ldc, int c0, int c1) {
         int coutG = g.coutPerGroup();
-        int cols = flatColumns();
-        int oh = g.outH(), ow = g.outW();
-        int base = outBase(n, gi);
-        for (int co = 0; co < coutG; co++) {
-            float bv = bias == null ? 0f : bias[gi * coutG + co];
-            for (int y = 0; y < oh; y++) {
-                int s = co * cols + y * wp;
-                int d = base + (co * oh + y) * ow;
-                Elementwise.biasRelu(tmp, s, out, d, ow, bv, relu);
-            }
+        int[] offs = bOffsets[gi];
+        if (accumulate) {
+            Gemm.multiplyAdd(packed[gi], coutG, g.patch(), src, offs, out, outOff, ldc, c0, c1);
+        } else {
+            Gemm.multiply(packed[gi], coutG, g.patch(), src, offs, out, outOff, ldc, c0, c1, bias, gi * coutG, relu);
+        }
+    }
+
+    /** One output row from a scratch row: with bias and ReLU, or added to what the output holds. */
+    private void store(float[] src, int s, float[] out, int d, int n, float bv) {
+        if (accumulate) {
+            Elementwise.addTo(src, s, out, d, n);
+        } else {
+            Elementwise.biasRelu(src, s, out, d, n, bv, relu);
         }
     }
 
@@ -229,19 +202,14 @@ public final class Conv2d {
     }
 
     private void depthwise(float[] in, float[] out, int n, int c, int w) {
-        int plane = g.h() * g.w();
         int oh = g.outH(), ow = g.outW();
         float[] buf = prepScratch[w];
-        Arrays.fill(buf, 0, hp * wp + SLACK, 0f);
-        int inBase = (n * g.cin() + c) * plane;
-        for (int y = 0; y < g.h(); y++) {
-            System.arraycopy(in, inBase + y * g.w(), buf, (y + g.padTop()) * wp + g.padLeft(), g.w());
-        }
+        g.copyPadded(in, n, c, 1, buf, 0);
         int kArea = g.kh() * g.kw();
         int wBase = c * kArea;
         float bv = bias == null ? 0f : bias[c];
         int dst = (n * g.cout() + c) * oh * ow;
-        float[] row = outScratch[w];
+        float[] row = rowScratch[w];
         for (int y = 0; y < oh; y++) {
             if (g.strideW() == 1) {
                 int lanes = S.length();
@@ -265,7 +233,7 @@ public final class Conv2d {
                     row[x] = depthwisePoint(buf, y, x, wBase);
                 }
             }
-            Elementwise.biasRelu(row, 0, out, dst + y * ow, ow, bv, relu);
+            store(row, 0, out, dst + y * ow, ow, bv);
         }
     }
 
@@ -284,22 +252,22 @@ public final class Conv2d {
         if (prepScratch.length >= workers) {
             return;
         }
-        int prep, outSize;
+        int prep, row = 0;
         if (g.isDepthwise()) {
             prep = hp * wp + SLACK;
-            outSize = g.outW() + SLACK;
-        } else if (flat) {
-            prep = readsInPlace() ? 0 : g.cinPerGroup() * hp * wp + SLACK;
-            outSize = directFlatOutput() ? 0 : g.coutPerGroup() * flatColumns() + SLACK;
+            row = g.outW() + SLACK;
+        } else if (readsInPlace(g)) {
+            prep = 0;
+        } else if (shifted) {
+            prep = g.shiftedSize(g.cinPerGroup()) + SLACK;
         } else {
             prep = g.patch() * g.outH() * g.outW() + SLACK;
-            outSize = 0;
         }
         prepScratch = new float[workers][];
-        outScratch = new float[workers][];
+        rowScratch = new float[workers][];
         for (int i = 0; i < workers; i++) {
             prepScratch[i] = new float[prep];
-            outScratch[i] = new float[outSize];
+            rowScratch[i] = new float[row];
         }
     }
 

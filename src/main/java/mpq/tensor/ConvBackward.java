@@ -1,92 +1,178 @@
 package mpq.tensor;
 
 /**
- * Gradients of a 2-D convolution (any groups, strides, dilations, pads): with cols the im2col matrix of an image,
- * dW += dY·colsᵀ, dX += col2im(Wᵀ·dY) and dB += Σ dY, each product on the packed GEMM. Images run in parallel in
- * fixed chunks, each chunk accumulating its own dW and dB, summed in chunk order at the end: the result does not
- * depend on which thread ran which chunk, so runs repeat bit for bit.
+ * Gradients of a 2-D convolution (any groups, strides, dilations, pads).
+ *
+ * <p>Unit stride, the bulk of the work, runs on the forward kernels' layout (no im2col):
+ * <ul>
+ *   <li>dX is the convolution of dY with the weights flipped in space and transposed in channels, padded by
+ *       dilation·(k − 1) − pad: {@link Conv2d}'s own kernels, adding into dX.</li>
+ *   <li>dW[co][(c, ky, kx)] = Σ over images and output pixels of dY[co][pixel] · X[c][pixel + (ky, kx)]: with the
+ *       input in the forward pass's shifted planes ({@link ConvGeometry#copyShifted}) every patch entry's pixels
+ *       are consecutive, so both factors are rows read in place and the sum is a batch of dot products
+ *       ({@link DotProducts}).</li>
+ * </ul>
+ * Other strides: dW from an im2col of each image and dX from Wᵀ·dY folded back (col2im), on the packed GEMM.
+ *
+ * <p>Images are split into fixed chunks, one per worker, each accumulating its own dW and dB, summed in chunk
+ * order at the end: the result does not depend on which thread ran which chunk, so runs repeat bit for bit.
  */
 public final class ConvBackward {
     private ConvBackward() {}
 
     /**
+     * Images per dot-product pass: as many as keep four dY rows of all of them (one tile's left operand, reused
+     * for every patch entry) within about half of a core's L1 data cache.
+     */
+    private static final int TILE_ROWS_FLOATS = 6 * 1024;
+
+    /**
      * Adds the gradients for a batch to dx [batch, cin, h, w], dw [cout, cin/group, kh, kw] and db [cout]; any of
      * them may be null. x is the forward input, w the weights, dy the output gradient [batch, cout, outH, outW];
-     * dy needs {@link Conv2d#slack()} readable elements past its end.
+     * x and dy need {@link Conv2d#slack()} readable elements past their ends.
      */
     public static void backward(ConvGeometry g, float[] x, float[] w, float[] dy, int batch, float[] dx, float[] dw,
                                 float[] db, Parallel par) {
-        int groups = g.group(), mg = g.coutPerGroup(), k = g.patch();
-        int pixels = g.outH() * g.outW();
-        float[][] wtPacked = new float[groups][];
         if (dx != null) {
-            for (int gi = 0; gi < groups; gi++) {
-                wtPacked[gi] = Gemm.packA(transposeGroup(w, gi, mg, k), 0, k, mg, mg);
+            if (transposable(g)) {
+                Conv2d.accumulating(transposed(g), flippedTransposed(g, w)).forward(dy, batch, dx, par);
+            } else {
+                inputGradientByCol2im(g, w, dy, batch, dx, par);
             }
         }
-        int workers = par.threads();
-        int chunks = Math.min(batch, workers);
+        if (dw == null && db == null) {
+            return;
+        }
+        int chunks = Math.min(batch, par.threads());
         float[][] dwPart = new float[chunks][];
         float[][] dbPart = new float[chunks][];
-        float[][] colsT = new float[workers][];
-        float[][] scratch = new float[workers][];
-        int[] pixelRows = Gemm.rowOffsets(pixels, k, 0);
         par.forEach(chunks, (wk, chunk) -> {
-            if (dw != null) {
-                dwPart[chunk] = new float[g.cout() * k];
-                if (colsT[wk] == null) {
-                    colsT[wk] = new float[pixels * k + Conv2d.slack()];
-                }
-            }
+            int n0 = chunk * batch / chunks, n1 = (chunk + 1) * batch / chunks;
             if (db != null) {
-                dbPart[chunk] = new float[g.cout()];
+                dbPart[chunk] = biasGradient(g, dy, n0, n1);
             }
-            if (scratch[wk] == null) {
-                scratch[wk] = new float[Math.max(mg * k, dx != null ? k * pixels : 0)];
-            }
-            for (int n = chunk * batch / chunks; n < (chunk + 1) * batch / chunks; n++) {
-                for (int gi = 0; gi < groups; gi++) {
-                    int dyOff = (n * g.cout() + gi * mg) * pixels;
-                    if (dw != null) {
-                        im2colT(g, x, n, gi, colsT[wk]);
-                        float[] a = Gemm.packA(dy, dyOff, mg, pixels, pixels);
-                        Gemm.multiply(a, mg, pixels, colsT[wk], pixelRows, scratch[wk], 0, k, 0, k, null, 0, false);
-                        float[] acc = dwPart[chunk];
-                        int base = gi * mg * k;
-                        for (int i = 0; i < mg * k; i++) {
-                            acc[base + i] += scratch[wk][i];
-                        }
-                    }
-                    if (db != null) {
-                        for (int m = 0; m < mg; m++) {
-                            double s = 0;
-                            int off = dyOff + m * pixels;
-                            for (int p = 0; p < pixels; p++) {
-                                s += dy[off + p];
-                            }
-                            dbPart[chunk][gi * mg + m] += (float) s;
-                        }
-                    }
-                    if (dx != null) {
-                        int[] dyRows = Gemm.rowOffsets(mg, pixels, dyOff);
-                        Gemm.multiply(wtPacked[gi], k, mg, dy, dyRows, scratch[wk], 0, pixels, 0, pixels, null, 0, false);
-                        col2imAdd(g, scratch[wk], n, gi, dx);
-                    }
-                }
+            if (dw != null) {
+                dwPart[chunk] = g.unitStride() ? weightGradientShifted(g, x, dy, n0, n1)
+                        : weightGradientByIm2col(g, x, dy, n0, n1);
             }
         });
         for (int c = 0; c < chunks; c++) {
             if (dw != null) {
-                for (int i = 0; i < dwPart[c].length; i++) {
-                    dw[i] += dwPart[c][i];
-                }
+                Elementwise.addTo(dwPart[c], 0, dw, 0, dwPart[c].length);
             }
             if (db != null) {
-                for (int i = 0; i < dbPart[c].length; i++) {
-                    db[i] += dbPart[c][i];
+                Elementwise.addTo(dbPart[c], 0, db, 0, dbPart[c].length);
+            }
+        }
+    }
+
+    /** The flipped convolution covers dX exactly when no pad is wider than the kernel's reach. */
+    static boolean transposable(ConvGeometry g) {
+        int reachH = g.dilationH() * (g.kh() - 1), reachW = g.dilationW() * (g.kw() - 1);
+        return g.unitStride() && g.padTop() <= reachH && g.padBottom() <= reachH
+                && g.padLeft() <= reachW && g.padRight() <= reachW;
+    }
+
+    /** dY [cout, outH, outW] → dX [cin, h, w]: same kernel size and dilation, pads that complete the reach. */
+    static ConvGeometry transposed(ConvGeometry g) {
+        int reachH = g.dilationH() * (g.kh() - 1), reachW = g.dilationW() * (g.kw() - 1);
+        return new ConvGeometry(g.cout(), g.outH(), g.outW(), g.cin(), g.kh(), g.kw(), 1, 1,
+                g.dilationH(), g.dilationW(), reachH - g.padTop(), reachW - g.padLeft(),
+                reachH - g.padBottom(), reachW - g.padRight(), g.group());
+    }
+
+    /** W'[gi·cinG + c][m][ky][kx] = W[gi·coutG + m][c][kh−1−ky][kw−1−kx]. */
+    static float[] flippedTransposed(ConvGeometry g, float[] w) {
+        int cinG = g.cinPerGroup(), coutG = g.coutPerGroup(), kh = g.kh(), kw = g.kw(), area = kh * kw;
+        float[] t = new float[g.cout() * g.patch()];
+        for (int gi = 0; gi < g.group(); gi++) {
+            for (int m = 0; m < coutG; m++) {
+                for (int c = 0; c < cinG; c++) {
+                    int src = ((gi * coutG + m) * cinG + c) * area;
+                    int dst = ((gi * cinG + c) * coutG + m) * area;
+                    for (int k = 0; k < area; k++) {
+                        t[dst + area - 1 - k] = w[src + k];
+                    }
                 }
             }
         }
+        return t;
+    }
+
+    private static float[] biasGradient(ConvGeometry g, float[] dy, int n0, int n1) {
+        int pixels = g.outH() * g.outW();
+        float[] db = new float[g.cout()];
+        for (int n = n0; n < n1; n++) {
+            for (int co = 0; co < g.cout(); co++) {
+                db[co] += Elementwise.sum(dy, (n * g.cout() + co) * pixels, pixels);
+            }
+        }
+        return db;
+    }
+
+    /**
+     * dW over images [n0, n1) for a unit-stride convolution: dot products of dY's rows, read in place, with the
+     * rows of the input's shifted planes ({@link ConvGeometry#copyShifted}), a group of images at a time.
+     */
+    private static float[] weightGradientShifted(ConvGeometry g, float[] x, float[] dy, int n0, int n1) {
+        int cinG = g.cinPerGroup(), coutG = g.coutPerGroup(), patch = g.patch();
+        int pixels = g.outH() * g.outW();
+        int xImage = g.shiftedSize(cinG);
+        int perGroup = Math.max(1, Math.min(n1 - n0, TILE_ROWS_FLOATS / (4 * pixels)));
+        float[] xs = new float[perGroup * xImage];   // zero once: only the interiors are ever written
+        int[] xRows = g.shiftedOffsets();
+        float[] dw = new float[g.cout() * patch];
+        for (int first = n0; first < n1; first += perGroup) {
+            int count = Math.min(perGroup, n1 - first);
+            for (int gi = 0; gi < g.group(); gi++) {
+                for (int q = 0; q < count; q++) {
+                    g.copyShifted(x, first + q, gi * cinG, cinG, xs, q * xImage);
+                }
+                int[] dyRows = Gemm.rowOffsets(coutG, pixels, (first * g.cout() + gi * coutG) * pixels);
+                DotProducts.accumulate(dy, dyRows, g.cout() * pixels, xs, xRows, xImage, count, pixels, dw,
+                        gi * coutG * patch, patch);
+            }
+        }
+        return dw;
+    }
+
+    /** dW over images [n0, n1) for strided convolutions: dY·colsᵀ with the transposed im2col of each image. */
+    private static float[] weightGradientByIm2col(ConvGeometry g, float[] x, float[] dy, int n0, int n1) {
+        int mg = g.coutPerGroup(), k = g.patch(), pixels = g.outH() * g.outW();
+        float[] colsT = new float[pixels * k + Conv2d.slack()];
+        float[] packed = new float[Gemm.packedSize(mg, pixels)];
+        int[] pixelRows = Gemm.rowOffsets(pixels, k, 0);
+        float[] dw = new float[g.cout() * k];
+        for (int n = n0; n < n1; n++) {
+            for (int gi = 0; gi < g.group(); gi++) {
+                im2colT(g, x, n, gi, colsT);
+                Gemm.packA(dy, (n * g.cout() + gi * mg) * pixels, mg, pixels, pixels, packed);
+                Gemm.multiplyAdd(packed, mg, pixels, colsT, pixelRows, dw, gi * mg * k, k, 0, k);
+            }
+        }
+        return dw;
+    }
+
+    /** dX for convolutions the flipped form does not cover: Wᵀ·dY per image, added back where each column came from. */
+    private static void inputGradientByCol2im(ConvGeometry g, float[] w, float[] dy, int batch, float[] dx,
+                                              Parallel par) {
+        int groups = g.group(), mg = g.coutPerGroup(), k = g.patch(), pixels = g.outH() * g.outW();
+        float[][] wtPacked = new float[groups][];
+        for (int gi = 0; gi < groups; gi++) {
+            wtPacked[gi] = Gemm.packA(transposeGroup(w, gi, mg, k), 0, k, mg, mg);
+        }
+        float[][] cols = new float[par.threads()][];
+        // Images write disjoint parts of dx: any split is safe and gives the same bits.
+        par.forEach(batch, (wk, n) -> {
+            if (cols[wk] == null) {
+                cols[wk] = new float[k * pixels];
+            }
+            for (int gi = 0; gi < groups; gi++) {
+                int[] dyRows = Gemm.rowOffsets(mg, pixels, (n * g.cout() + gi * mg) * pixels);
+                Gemm.multiply(wtPacked[gi], k, mg, dy, dyRows, cols[wk], 0, pixels, 0, pixels, null, 0, false);
+                col2imAdd(g, cols[wk], n, gi, dx);
+            }
+        });
     }
 
     /** Group gi's weights [mg, k] transposed to [k, mg]. */
@@ -146,5 +232,9 @@ public final class ConvBackward {
                 }
             }
         }
+    }
+
+    private static int roundUp(int a, int b) {
+        return (a + b - 1) / b * b;
     }
 }

@@ -66,4 +66,95 @@ public record ConvGeometry(int cin, int h, int w, int cout, int kh, int kw,
     public long macs() {
         return (long) cout * outH() * outW() * patch();
     }
+
+    /** Height of the zero-padded input plane. */
+    public int paddedH() {
+        return h + padTop + padBottom;
+    }
+
+    /** Width of the zero-padded input plane. */
+    public int paddedW() {
+        return w + padLeft + padRight;
+    }
+
+    /**
+     * Copies channels [c0, c0 + count) of image n of x [batch, cin, h, w] into buf as zero-padded planes of
+     * paddedH × paddedW, one after another. Only the interior is written: the padding must already be zero (buffers
+     * kept for one geometry stay zero there).
+     */
+    public void copyPadded(float[] x, int n, int c0, int count, float[] buf, int bufOff) {
+        int plane = h * w, hp = paddedH(), wp = paddedW();
+        for (int c = 0; c < count; c++) {
+            int src = (n * cin + c0 + c) * plane;
+            int dst = bufOff + c * hp * wp + padTop * wp + padLeft;
+            for (int y = 0; y < h; y++) {
+                System.arraycopy(x, src + y * w, buf, dst + y * wp, w);
+            }
+        }
+    }
+
+    /**
+     * Floats of the shifted planes of count input channels: per channel and kernel column kx, the input shifted left
+     * by kx·dilationW − padLeft, outW wide, paddedH tall (see {@link #copyShifted}).
+     */
+    public int shiftedSize(int count) {
+        return count * kw * paddedH() * outW();
+    }
+
+    /**
+     * Where patch entry (c, ky, kx) of a stride-1 convolution starts in the shifted planes: plane (c, kx) from row
+     * ky·dilationH. From there its outH·outW pixels are consecutive.
+     */
+    public int[] shiftedOffsets() {
+        int hp = paddedH(), ow = outW();
+        int[] o = new int[patch()];
+        int k = 0;
+        for (int c = 0; c < cinPerGroup(); c++) {
+            for (int y = 0; y < kh; y++) {
+                for (int x = 0; x < kw; x++) {
+                    o[k++] = ((c * kw + x) * hp + y * dilationH) * ow;
+                }
+            }
+        }
+        return o;
+    }
+
+    /**
+     * Writes the shifted planes of channels [c0, c0 + count) of image n of x [batch, cin, h, w] into buf at bufOff:
+     * for a stride-1 convolution, a kw-fold copy of the input instead of a kh·kw-fold im2col, with every patch
+     * entry's pixels consecutive. Only the parts the input lands on are written: the rest must already be zero
+     * (buffers kept for one geometry stay zero there).
+     */
+    public void copyShifted(float[] x, int n, int c0, int count, float[] buf, int bufOff) {
+        int hp = paddedH(), ow = outW();
+        for (int c = 0; c < count; c++) {
+            int src = (n * cin + c0 + c) * h * w;
+            for (int kx = 0; kx < kw; kx++) {
+                int shift = kx * dilationW - padLeft;   // output column x reads input column x + shift
+                int x0 = Math.max(0, -shift), x1 = Math.min(ow, w - shift);
+                int dst = bufOff + ((c * kw + kx) * hp + padTop) * ow;
+                if (x1 <= x0) {
+                    continue;
+                }
+                if (ow == w) {
+                    // Same width: one copy of the whole plane, then zero the columns that wrapped to the next row.
+                    int from = Math.max(0, -shift), to = h * w - Math.max(0, shift);
+                    System.arraycopy(x, src + from + shift, buf, dst + from, to - from);
+                    for (int y = 0; y < h; y++) {
+                        int row = dst + y * ow;
+                        for (int i = 0; i < x0; i++) {
+                            buf[row + i] = 0f;
+                        }
+                        for (int i = x1; i < ow; i++) {
+                            buf[row + i] = 0f;
+                        }
+                    }
+                } else {
+                    for (int y = 0; y < h; y++) {
+                        System.arraycopy(x, src + y * w + x0 + shift, buf, dst + y * ow + x0, x1 - x0);
+                    }
+                }
+            }
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package mpq.tensor;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /** Vectorised element-wise loops over float arrays: the fused epilogues and the hot binary ops. */
@@ -25,6 +26,57 @@ public final class Elementwise {
         for (; i < n; i++) {
             float v = src[s + i] + bias;
             dst[d + i] = relu ? Math.max(0f, v) : v;
+        }
+    }
+
+    /** dst[d + i] += src[s + i] for i in [0, n). */
+    public static void addTo(float[] src, int s, float[] dst, int d, int n) {
+        int i = 0;
+        if (Simd.ENABLED) {
+            int bound = S.loopBound(n);
+            for (; i < bound; i += S.length()) {
+                FloatVector.fromArray(S, src, s + i).add(FloatVector.fromArray(S, dst, d + i)).intoArray(dst, d + i);
+            }
+        }
+        for (; i < n; i++) {
+            dst[d + i] += src[s + i];
+        }
+    }
+
+    /** Σ x[off + i] for i in [0, n). */
+    public static float sum(float[] x, int off, int n) {
+        int i = 0;
+        float s = 0f;
+        if (Simd.ENABLED) {
+            int bound = S.loopBound(n);
+            FloatVector acc = FloatVector.zero(S);
+            for (; i < bound; i += S.length()) {
+                acc = acc.add(FloatVector.fromArray(S, x, off + i));
+            }
+            s = acc.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) {
+            s += x[off + i];
+        }
+        return s;
+    }
+
+    /** dx[i] += dy[i] where x[i] > 0: the gradient of ReLU, added. */
+    public static void reluBackward(float[] x, float[] dy, float[] dx, int n) {
+        int i = 0;
+        if (Simd.ENABLED) {
+            int bound = S.loopBound(n);
+            FloatVector zero = FloatVector.zero(S);
+            for (; i < bound; i += S.length()) {
+                FloatVector g = FloatVector.fromArray(S, dy, i)
+                        .blend(zero, FloatVector.fromArray(S, x, i).compare(VectorOperators.LE, 0f));
+                g.add(FloatVector.fromArray(S, dx, i)).intoArray(dx, i);
+            }
+        }
+        for (; i < n; i++) {
+            if (x[i] > 0f) {
+                dx[i] += dy[i];
+            }
         }
     }
 

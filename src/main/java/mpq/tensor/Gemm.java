@@ -8,8 +8,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>A is packed once into panels of {@link #MR} rows ({@link #packA}). B is not packed: element (k, j) is read
  * from {@code b[bOff[k] + j]}, which covers a plain row-major matrix ({@code bOff[k] = k·ldb}), an im2col buffer,
- * and a zero-padded image read in place by a stride-1 convolution. Each micro-tile keeps MR × 2 vector
- * accumulators in locals (vectors kept in arrays are boxed and run far slower).
+ * and the shifted planes of a stride-1 convolution. Each micro-tile keeps MR × 2 vector accumulators in locals
+ * (vectors kept in arrays are boxed and run far slower); bias and ReLU are applied to the stored block while it is
+ * still in L1.
  *
  * <p>Contract on B: reads may run up to {@link #NR} - 1 elements past column n1 of any row, so the array needs
  * that much slack; the extra lanes are computed and never stored.
@@ -20,7 +21,7 @@ public final class Gemm {
     private static final VectorSpecies<Float> S = Simd.F;
     private static final int VL = Simd.LANES;
     /** Rows of A per micro-tile. */
-    public static final int MR = 4;
+    public static final int MR = 8;
     /** Columns of B per micro-tile: two vectors. */
     public static final int NR = 2 * VL;
 
@@ -34,7 +35,14 @@ public final class Gemm {
      * panel p holds, for each k, the MR values A[p·MR + r][k] next to each other. Missing rows are zero.
      */
     public static float[] packA(float[] a, int aOff, int m, int k, int lda) {
-        float[] packed = new float[packedSize(m, k)];
+        return packA(a, aOff, m, k, lda, new float[packedSize(m, k)]);
+    }
+
+    /** {@link #packA(float[], int, int, int, int)} into packed (at least {@link #packedSize} long), reused by the caller. */
+    public static float[] packA(float[] a, int aOff, int m, int k, int lda, float[] packed) {
+        if (m % MR != 0) {
+            java.util.Arrays.fill(packed, (m / MR) * MR * k, packedSize(m, k), 0f);
+        }
         for (int p = 0; p < ceilDiv(m, MR); p++) {
             int base = p * MR * k;
             for (int r = 0; r < MR; r++) {
@@ -58,11 +66,23 @@ public final class Gemm {
      */
     public static void multiply(float[] aPacked, int m, int k, float[] b, int[] bOff, float[] c, int cOff, int ldc,
                                 int n0, int n1, float[] bias, int biasOff, boolean relu) {
+        run(aPacked, m, k, b, bOff, c, cOff, ldc, n0, n1, bias, biasOff, relu, false);
+    }
+
+    /** C[i][j] += Σ_k A[i][k]·B(k, j): the same product added to what C holds (gradients accumulate). */
+    public static void multiplyAdd(float[] aPacked, int m, int k, float[] b, int[] bOff, float[] c, int cOff, int ldc,
+                                   int n0, int n1) {
+        run(aPacked, m, k, b, bOff, c, cOff, ldc, n0, n1, null, 0, false, true);
+    }
+
+    private static void run(float[] aPacked, int m, int k, float[] b, int[] bOff, float[] c, int cOff, int ldc,
+                            int n0, int n1, float[] bias, int biasOff, boolean relu, boolean accumulate) {
         if (!Simd.ENABLED) {
-            multiplyScalar(aPacked, m, k, b, bOff, c, cOff, ldc, n0, n1, bias, biasOff, relu);
+            multiplyScalar(aPacked, m, k, b, bOff, c, cOff, ldc, n0, n1, bias, biasOff, relu, accumulate);
             return;
         }
         int panels = ceilDiv(m, MR);
+        boolean epilogue = bias != null || relu;
         float[] edge = null;  // a partial tile is computed here in full, then its valid columns copied out
         for (int j = n0; j < n1; j += NR) {
             int valid = Math.min(NR, n1 - j);
@@ -70,27 +90,74 @@ public final class Gemm {
                 int row0 = p * MR;
                 int rows = Math.min(MR, m - row0);
                 if (valid == NR) {
-                    tile(aPacked, p * MR * k, k, b, bOff, j, c, cOff + row0 * ldc + j, ldc, rows, bias, biasOff + row0, relu);
+                    tile(aPacked, p * MR * k, k, b, bOff, j, c, cOff + row0 * ldc + j, ldc, rows, accumulate);
+                    if (epilogue) {
+                        epilogue(c, cOff + row0 * ldc + j, ldc, rows, bias, biasOff + row0, relu);
+                    }
                 } else {
                     if (edge == null) {
                         edge = new float[MR * NR];
                     }
-                    tile(aPacked, p * MR * k, k, b, bOff, j, edge, 0, NR, rows, bias, biasOff + row0, relu);
+                    tile(aPacked, p * MR * k, k, b, bOff, j, edge, 0, NR, rows, false);
+                    if (epilogue) {
+                        epilogue(edge, 0, NR, rows, bias, biasOff + row0, relu);
+                    }
                     for (int r = 0; r < rows; r++) {
-                        System.arraycopy(edge, r * NR, c, cOff + (row0 + r) * ldc + j, valid);
+                        int dst = cOff + (row0 + r) * ldc + j;
+                        if (accumulate) {
+                            for (int q = 0; q < valid; q++) {
+                                c[dst + q] += edge[r * NR + q];
+                            }
+                        } else {
+                            System.arraycopy(edge, r * NR, c, dst, valid);
+                        }
                     }
                 }
             }
         }
     }
 
-    /** One MR × NR block of C, stored with full vectors (rows beyond the matrix are not stored). */
+    /**
+     * One MR × NR block of C, stored with full vectors (rows beyond the matrix are not stored). Vector operations
+     * only, no calls: a helper that C2 declines to inline would box every vector passed to it.
+     */
     private static void tile(float[] a, int aBase, int k, float[] b, int[] bOff, int j, float[] c, int cBase,
-                             int ldc, int rows, float[] bias, int biasBase, boolean relu) {
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+                             int ldc, int rows, boolean accumulate) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
+        if (accumulate) {   // start from C; rows past the matrix start from zero and are never stored
+            c00 = FloatVector.fromArray(S, c, cBase);
+            c01 = FloatVector.fromArray(S, c, cBase + VL);
+            if (rows > 1) {
+                c10 = FloatVector.fromArray(S, c, cBase + ldc);
+                c11 = FloatVector.fromArray(S, c, cBase + ldc + VL);
+            }
+            if (rows > 2) {
+                c20 = FloatVector.fromArray(S, c, cBase + 2 * ldc);
+                c21 = FloatVector.fromArray(S, c, cBase + 2 * ldc + VL);
+            }
+            if (rows > 3) {
+                c30 = FloatVector.fromArray(S, c, cBase + 3 * ldc);
+                c31 = FloatVector.fromArray(S, c, cBase + 3 * ldc + VL);
+            }
+            if (rows > 4) {
+                c40 = FloatVector.fromArray(S, c, cBase + 4 * ldc);
+                c41 = FloatVector.fromArray(S, c, cBase + 4 * ldc + VL);
+            }
+            if (rows > 5) {
+                c50 = FloatVector.fromArray(S, c, cBase + 5 * ldc);
+                c51 = FloatVector.fromArray(S, c, cBase + 5 * ldc + VL);
+            }
+            if (rows > 6) {
+                c60 = FloatVector.fromArray(S, c, cBase + 6 * ldc);
+                c61 = FloatVector.fromArray(S, c, cBase + 6 * ldc + VL);
+            }
+            if (rows > 7) {
+                c70 = FloatVector.fromArray(S, c, cBase + 7 * ldc);
+                c71 = FloatVector.fromArray(S, c, cBase + 7 * ldc + VL);
+            }
+        }
         int ai = aBase;
         for (int kk = 0; kk < k; kk++, ai += MR) {
             int bi = bOff[kk] + j;
@@ -108,36 +175,68 @@ public final class Gemm {
             FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, a[ai + 5]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+            FloatVector a6 = FloatVector.broadcast(S, a[ai + 6]);
+            c60 = a6.fma(b0, c60);
+            c61 = a6.fma(b1, c61);
+            FloatVector a7 = FloatVector.broadcast(S, a[ai + 7]);
+            c70 = a7.fma(b0, c70);
+            c71 = a7.fma(b1, c71);
         }
-        store(c00, c01, c, cBase, bias, biasBase, relu);
+        c00.intoArray(c, cBase);
+        c01.intoArray(c, cBase + VL);
         if (rows > 1) {
-            store(c10, c11, c, cBase + ldc, bias, biasBase + 1, relu);
+            c10.intoArray(c, cBase + ldc);
+            c11.intoArray(c, cBase + ldc + VL);
         }
         if (rows > 2) {
-            store(c20, c21, c, cBase + 2 * ldc, bias, biasBase + 2, relu);
+            c20.intoArray(c, cBase + 2 * ldc);
+            c21.intoArray(c, cBase + 2 * ldc + VL);
         }
         if (rows > 3) {
-            store(c30, c31, c, cBase + 3 * ldc, bias, biasBase + 3, relu);
+            c30.intoArray(c, cBase + 3 * ldc);
+            c31.intoArray(c, cBase + 3 * ldc + VL);
+        }
+        if (rows > 4) {
+            c40.intoArray(c, cBase + 4 * ldc);
+            c41.intoArray(c, cBase + 4 * ldc + VL);
+        }
+        if (rows > 5) {
+            c50.intoArray(c, cBase + 5 * ldc);
+            c51.intoArray(c, cBase + 5 * ldc + VL);
+        }
+        if (rows > 6) {
+            c60.intoArray(c, cBase + 6 * ldc);
+            c61.intoArray(c, cBase + 6 * ldc + VL);
+        }
+        if (rows > 7) {
+            c70.intoArray(c, cBase + 7 * ldc);
+            c71.intoArray(c, cBase + 7 * ldc + VL);
         }
     }
 
-    private static void store(FloatVector v0, FloatVector v1, float[] c, int ci, float[] bias, int bi, boolean relu) {
-        if (bias != null) {
-            float bv = bias[bi];
-            v0 = v0.add(bv);
-            v1 = v1.add(bv);
+    /** Adds the bias of each row and applies ReLU to a stored rows × NR block. */
+    private static void epilogue(float[] c, int cBase, int ldc, int rows, float[] bias, int biasBase, boolean relu) {
+        for (int r = 0; r < rows; r++) {
+            float bv = bias == null ? 0f : bias[biasBase + r];
+            for (int v = 0; v < NR; v += VL) {
+                FloatVector x = FloatVector.fromArray(S, c, cBase + r * ldc + v).add(bv);
+                if (relu) {
+                    x = x.max(0f);
+                }
+                x.intoArray(c, cBase + r * ldc + v);
+            }
         }
-        if (relu) {
-            v0 = v0.max(0f);
-            v1 = v1.max(0f);
-        }
-        v0.intoArray(c, ci);
-        v1.intoArray(c, ci + VL);
     }
 
     /** The reference path: same contract, plain loops. */
     static void multiplyScalar(float[] aPacked, int m, int k, float[] b, int[] bOff, float[] c, int cOff, int ldc,
-                               int n0, int n1, float[] bias, int biasOff, boolean relu) {
+                               int n0, int n1, float[] bias, int biasOff, boolean relu, boolean accumulate) {
         for (int i = 0; i < m; i++) {
             int panel = (i / MR) * MR * k;
             int r = i % MR;
@@ -148,6 +247,9 @@ public final class Gemm {
                 }
                 if (bias != null) {
                     acc += bias[biasOff + i];
+                }
+                if (accumulate) {
+                    acc += c[cOff + i * ldc + j];
                 }
                 c[cOff + i * ldc + j] = relu ? Math.max(0f, acc) : acc;
             }

@@ -25,10 +25,17 @@ class KernelsTest {
             boolean relu = r.nextBoolean();
             float[] packed = Gemm.packA(a, 0, m, k, k);
             int[] off = Gemm.rowOffsets(k, n, 0);
-            float[] fast = new float[m * n], slow = new float[m * n];
+            boolean accumulate = trial % 3 == 2;   // C += A·B onto what C holds (no bias, no ReLU)
+            float[] fast = accumulate ? random(r, m * n, 0) : new float[m * n];
+            float[] slow = fast.clone();
             int n0 = r.nextInt(Math.max(1, n / 2));
-            Gemm.multiply(packed, m, k, b, off, fast, 0, n, n0, n, bias, 0, relu);
-            Gemm.multiplyScalar(packed, m, k, b, off, slow, 0, n, n0, n, bias, 0, relu);
+            if (accumulate) {
+                Gemm.multiplyAdd(packed, m, k, b, off, fast, 0, n, n0, n);
+                Gemm.multiplyScalar(packed, m, k, b, off, slow, 0, n, n0, n, null, 0, false, true);
+            } else {
+                Gemm.multiply(packed, m, k, b, off, fast, 0, n, n0, n, bias, 0, relu);
+                Gemm.multiplyScalar(packed, m, k, b, off, slow, 0, n, n0, n, bias, 0, relu, false);
+            }
             for (int i = 0; i < m * n; i++) {
                 assertEquals(slow[i], fast[i], 1e-4f, "m=" + m + " k=" + k + " n=" + n + " at " + i);
             }
@@ -102,6 +109,93 @@ class KernelsTest {
                 }
             }
         }
+    }
+
+    /** The convolution's gradients from the definition: dX, dW and dB of Σ dY·conv(X, W) + dY·B. */
+    static float[][] referenceConvBackward(ConvGeometry g, int batch, float[] x, float[] w, float[] dy) {
+        int oh = g.outH(), ow = g.outW(), cinG = g.cinPerGroup(), coutG = g.coutPerGroup();
+        double[] dx = new double[batch * g.cin() * g.h() * g.w()], dw = new double[g.cout() * g.patch()];
+        double[] db = new double[g.cout()];
+        for (int n = 0; n < batch; n++) {
+            for (int co = 0; co < g.cout(); co++) {
+                int grp = co / coutG;
+                for (int i = 0; i < oh; i++) {
+                    for (int j = 0; j < ow; j++) {
+                        double d = dy[((n * g.cout() + co) * oh + i) * ow + j];
+                        db[co] += d;
+                        for (int ci = 0; ci < cinG; ci++) {
+                            for (int ky = 0; ky < g.kh(); ky++) {
+                                for (int kx = 0; kx < g.kw(); kx++) {
+                                    int yy = i * g.strideH() - g.padTop() + ky * g.dilationH();
+                                    int xx = j * g.strideW() - g.padLeft() + kx * g.dilationW();
+                                    if (yy < 0 || yy >= g.h() || xx < 0 || xx >= g.w()) {
+                                        continue;
+                                    }
+                                    int xi = ((n * g.cin() + grp * cinG + ci) * g.h() + yy) * g.w() + xx;
+                                    int wi = ((co * cinG + ci) * g.kh() + ky) * g.kw() + kx;
+                                    dx[xi] += d * w[wi];
+                                    dw[wi] += d * x[xi];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return new float[][] {toFloat(dx), toFloat(dw), toFloat(db)};
+    }
+
+    private static float[] toFloat(double[] d) {
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+            f[i] = (float) d[i];
+        }
+        return f;
+    }
+
+    @Test
+    void convolutionGradientsMatchTheDefinitionAndAddToWhatIsThere() {
+        SplittableRandom r = new SplittableRandom(13);
+        try (Parallel one = Parallel.serial(); Parallel two = new Parallel(2)) {
+            for (int trial = 0; trial < 120; trial++) {
+                boolean depthwise = r.nextInt(5) == 0;
+                int group = depthwise ? 2 + r.nextInt(3) : r.nextInt(4) == 0 ? 1 + r.nextInt(3) : 1;
+                int cinG = depthwise ? 1 : 1 + r.nextInt(5);
+                int coutG = depthwise ? 1 : 1 + r.nextInt(6);
+                int kh = 1 + r.nextInt(3), kw = 1 + r.nextInt(3);
+                int sh = r.nextInt(3) == 0 ? 2 : 1, sw = sh;
+                int dh = r.nextInt(4) == 0 ? 2 : 1, dw = r.nextInt(4) == 0 ? 2 : 1;
+                int h = kh * dh + r.nextInt(9), w = kw * dw + r.nextInt(30);
+                int pt = r.nextInt(4), pl = r.nextInt(4), pb = r.nextInt(4), pr = r.nextInt(4);  // some wider than the kernel
+                ConvGeometry g = new ConvGeometry(cinG * group, h, w, coutG * group, kh, kw, sh, sw, dh, dw,
+                        pt, pl, pb, pr, group);
+                int batch = 1 + r.nextInt(5);
+                float[] x = random(r, batch * g.cin() * h * w, Conv2d.slack());
+                float[] wt = random(r, g.cout() * g.patch(), 0);
+                float[] dy = random(r, batch * g.cout() * g.outH() * g.outW(), Conv2d.slack());
+                float[][] expect = referenceConvBackward(g, batch, x, wt, dy);
+                for (Parallel par : new Parallel[] {one, two}) {
+                    // Start from ones: the kernels add to what the arrays hold.
+                    float[] gx = filled(expect[0].length + Conv2d.slack(), 1f), gw = filled(expect[1].length, 1f);
+                    float[] gb = filled(expect[2].length, 1f);
+                    ConvBackward.backward(g, x, wt, dy, batch, gx, gw, gb, par);
+                    String where = g + " batch " + batch + " threads " + par.threads();
+                    for (int k = 0; k < 3; k++) {
+                        float[] got = k == 0 ? gx : k == 1 ? gw : gb;
+                        for (int i = 0; i < expect[k].length; i++) {
+                            assertEquals(expect[k][i] + 1f, got[i], 1e-4f * (1 + Math.abs(expect[k][i])),
+                                    where + " gradient " + "xwb".charAt(k) + " at " + i);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static float[] filled(int n, float v) {
+        float[] a = new float[n];
+        java.util.Arrays.fill(a, v);
+        return a;
     }
 
     @Test

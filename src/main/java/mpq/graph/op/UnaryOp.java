@@ -72,6 +72,10 @@ final class UnaryOp implements Op {
     public void backward(Tensor[] in, Tensor[] out, Tensor[] gradOut, Tensor[] gradIn, Parallel par) {
         float[] x = in[0].data(), y = out[0].data(), dy = gradOut[0].data(), dx = gradIn[0].data();
         int n = in[0].size();
+        if (kind == Kind.RELU) {
+            Elementwise.reluBackward(x, dy, dx, n);
+            return;
+        }
         for (int i = 0; i < n; i++) {
             dx[i] += dy[i] * derivative(x[i], y[i]);
         }
