@@ -1,6 +1,5 @@
 package mpq.tensor;
 
-import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -69,7 +68,7 @@ public final class Conv2d {
         for (int gi = 0; gi < g.group(); gi++) {
             packed[gi] = Gemm.packA(weights, gi * coutG * patch, coutG, patch, patch);
             bOffsets[gi] = readsInPlace(g) ? Gemm.rowOffsets(patch, g.h() * g.w(), 0)
-                    : shifted ? g.shiftedOffsets() : Gemm.rowOffsets(patch, g.outH() * g.outW(), 0);
+                    : shifted ? g.shiftedOffsets(1) : Gemm.rowOffsets(patch, g.outH() * g.outW(), 0);
         }
     }
 
@@ -130,39 +129,11 @@ public final class Conv2d {
         }
         float[] buf = prepScratch[w];
         if (shifted) {
-            g.copyShifted(in, n, gi * g.cinPerGroup(), g.cinPerGroup(), buf, 0);
+            g.copyShifted(in, n, gi * g.cinPerGroup(), g.cinPerGroup(), buf, 0, 1);
         } else {
-            im2col(in, (n * g.cin() + gi * g.cinPerGroup()) * g.h() * g.w(), buf);
+            g.im2col(in, n, gi * g.cinPerGroup(), g.cinPerGroup(), buf, 0, g.outH() * g.outW());
         }
         return buf;
-    }
-
-    private void im2col(float[] in, int inBase, float[] buf) {
-        int oh = g.outH(), ow = g.outW();
-        int plane = g.h() * g.w();
-        int row = 0;
-        for (int c = 0; c < g.cinPerGroup(); c++) {
-            int cBase = inBase + c * plane;
-            for (int ky = 0; ky < g.kh(); ky++) {
-                for (int kx = 0; kx < g.kw(); kx++, row++) {
-                    int dst = row * oh * ow;
-                    int xOff = kx * g.dilationW() - g.padLeft();
-                    for (int y = 0; y < oh; y++) {
-                        int iy = y * g.strideH() - g.padTop() + ky * g.dilationH();
-                        if (iy < 0 || iy >= g.h()) {
-                            Arrays.fill(buf, dst, dst + ow, 0f);
-                            dst += ow;
-                            continue;
-                        }
-                        int src = cBase + iy * g.w();
-                        for (int x = 0; x < ow; x++) {
-                            int ix = x * g.strideW() + xOff;
-                            buf[dst++] = ix >= 0 && ix < g.w() ? in[src + ix] : 0f;
-                        }
-                    }
-                }
-            }
-        }
     }
 
     private void multiply(float[] src, int n, int gi, float[] out, int c0, int c1) {
@@ -259,7 +230,7 @@ public final class Conv2d {
         } else if (readsInPlace(g)) {
             prep = 0;
         } else if (shifted) {
-            prep = g.shiftedSize(g.cinPerGroup()) + SLACK;
+            prep = g.shiftedSize(g.cinPerGroup(), 1) + SLACK;
         } else {
             prep = g.patch() * g.outH() * g.outW() + SLACK;
         }

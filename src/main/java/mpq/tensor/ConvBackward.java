@@ -12,7 +12,8 @@ package mpq.tensor;
  *       are consecutive, so both factors are rows read in place and the sum is a batch of dot products
  *       ({@link DotProducts}).</li>
  * </ul>
- * Other strides: dW from an im2col of each image and dX from Wᵀ·dY folded back (col2im), on the packed GEMM.
+ * Other strides: dW from dot products with each image's im2col, dX from Wᵀ·dY on the packed GEMM, added back to
+ * the input positions (col2im).
  *
  * <p>Images are split into fixed chunks, one per worker, each accumulating its own dW and dB, summed in chunk
  * order at the end: the result does not depend on which thread ran which chunk, so runs repeat bit for bit.
@@ -21,8 +22,8 @@ public final class ConvBackward {
     private ConvBackward() {}
 
     /**
-     * Images per dot-product pass: as many as keep four dY rows of all of them (one tile's left operand, reused
-     * for every patch entry) within about half of a core's L1 data cache.
+     * Images per dot-product pass: as many as keep one tile's dY rows ({@link DotProducts#ROWS}, reused for every
+     * patch entry) over all of them within about half of a core's L1 data cache.
      */
     private static final int TILE_ROWS_FLOATS = 6 * 1024;
 
@@ -111,43 +112,79 @@ public final class ConvBackward {
     }
 
     /**
-     * dW over images [n0, n1) for a unit-stride convolution: dot products of dY's rows, read in place, with the
-     * rows of the input's shifted planes ({@link ConvGeometry#copyShifted}), a group of images at a time.
+     * dW over images [n0, n1) for a unit-stride convolution: dot products of dY's rows with the rows of the input's
+     * shifted planes ({@link ConvGeometry#copyShifted}). Small images go several side by side in each row, with dY
+     * copied to the same layout, so each dot product runs over one long row.
      */
     private static float[] weightGradientShifted(ConvGeometry g, float[] x, float[] dy, int n0, int n1) {
         int cinG = g.cinPerGroup(), coutG = g.coutPerGroup(), patch = g.patch();
-        int pixels = g.outH() * g.outW();
-        int xImage = g.shiftedSize(cinG);
-        int perGroup = Math.max(1, Math.min(n1 - n0, TILE_ROWS_FLOATS / (4 * pixels)));
-        float[] xs = new float[perGroup * xImage];   // zero once: only the interiors are ever written
-        int[] xRows = g.shiftedOffsets();
+        int oh = g.outH(), ow = g.outW(), pixels = oh * ow;
+        int perGroup = Math.max(1, Math.min(n1 - n0, TILE_ROWS_FLOATS / (DotProducts.ROWS * pixels)));
+        float[] xs = new float[g.shiftedSize(cinG, perGroup)];   // zero once: only the interiors are ever written
+        float[] ds = perGroup == 1 ? null : new float[coutG * pixels * perGroup];
         float[] dw = new float[g.cout() * patch];
         for (int first = n0; first < n1; first += perGroup) {
             int count = Math.min(perGroup, n1 - first);
+            if (count < perGroup) {
+                java.util.Arrays.fill(xs, 0f);   // a narrower layout: the old one's data would sit in its padding
+            }
+            int[] xRows = g.shiftedOffsets(count);
+            int len = pixels * count;
             for (int gi = 0; gi < g.group(); gi++) {
                 for (int q = 0; q < count; q++) {
-                    g.copyShifted(x, first + q, gi * cinG, cinG, xs, q * xImage);
+                    g.copyShifted(x, first + q, gi * cinG, cinG, xs, q * ow, count);
                 }
-                int[] dyRows = Gemm.rowOffsets(coutG, pixels, (first * g.cout() + gi * coutG) * pixels);
-                DotProducts.accumulate(dy, dyRows, g.cout() * pixels, xs, xRows, xImage, count, pixels, dw,
-                        gi * coutG * patch, patch);
+                if (count == 1) {   // dY's rows are read in place
+                    int[] dyRows = Gemm.rowOffsets(coutG, pixels, (first * g.cout() + gi * coutG) * pixels);
+                    DotProducts.accumulate(dy, dyRows, xs, xRows, len, dw, gi * coutG * patch, patch);
+                    continue;
+                }
+                for (int m = 0; m < coutG; m++) {   // ds[m][y][q][x] = dY of image first + q
+                    for (int q = 0; q < count; q++) {
+                        int src = ((first + q) * g.cout() + gi * coutG + m) * pixels;
+                        for (int y = 0; y < oh; y++) {
+                            System.arraycopy(dy, src + y * ow, ds, m * len + (y * count + q) * ow, ow);
+                        }
+                    }
+                }
+                DotProducts.accumulate(ds, Gemm.rowOffsets(coutG, len, 0), xs, xRows, len, dw, gi * coutG * patch,
+                        patch);
             }
         }
         return dw;
     }
 
-    /** dW over images [n0, n1) for strided convolutions: dY·colsᵀ with the transposed im2col of each image. */
+    /**
+     * dW over images [n0, n1) for strided convolutions: dot products of dY's rows with the rows of each image's
+     * im2col, small images several side by side in each row (dY copied to the same layout).
+     */
     private static float[] weightGradientByIm2col(ConvGeometry g, float[] x, float[] dy, int n0, int n1) {
-        int mg = g.coutPerGroup(), k = g.patch(), pixels = g.outH() * g.outW();
-        float[] colsT = new float[pixels * k + Conv2d.slack()];
-        float[] packed = new float[Gemm.packedSize(mg, pixels)];
-        int[] pixelRows = Gemm.rowOffsets(pixels, k, 0);
-        float[] dw = new float[g.cout() * k];
-        for (int n = n0; n < n1; n++) {
+        int cinG = g.cinPerGroup(), coutG = g.coutPerGroup(), patch = g.patch(), pixels = g.outH() * g.outW();
+        int perGroup = Math.max(1, Math.min(n1 - n0, TILE_ROWS_FLOATS / (DotProducts.ROWS * pixels)));
+        float[] cols = new float[patch * pixels * perGroup];
+        float[] ds = perGroup == 1 ? null : new float[coutG * pixels * perGroup];
+        float[] dw = new float[g.cout() * patch];
+        for (int first = n0; first < n1; first += perGroup) {
+            int count = Math.min(perGroup, n1 - first);
+            int len = pixels * count;
             for (int gi = 0; gi < g.group(); gi++) {
-                im2colT(g, x, n, gi, colsT);
-                Gemm.packA(dy, (n * g.cout() + gi * mg) * pixels, mg, pixels, pixels, packed);
-                Gemm.multiplyAdd(packed, mg, pixels, colsT, pixelRows, dw, gi * mg * k, k, 0, k);
+                for (int q = 0; q < count; q++) {
+                    g.im2col(x, first + q, gi * cinG, cinG, cols, q * pixels, len);
+                }
+                int[] colRows = Gemm.rowOffsets(patch, len, 0);
+                if (count == 1) {   // dY's rows are read in place
+                    int[] dyRows = Gemm.rowOffsets(coutG, pixels, (first * g.cout() + gi * coutG) * pixels);
+                    DotProducts.accumulate(dy, dyRows, cols, colRows, len, dw, gi * coutG * patch, patch);
+                    continue;
+                }
+                for (int m = 0; m < coutG; m++) {
+                    for (int q = 0; q < count; q++) {
+                        System.arraycopy(dy, ((first + q) * g.cout() + gi * coutG + m) * pixels, ds,
+                                m * len + q * pixels, pixels);
+                    }
+                }
+                DotProducts.accumulate(ds, Gemm.rowOffsets(coutG, len, 0), cols, colRows, len, dw,
+                        gi * coutG * patch, patch);
             }
         }
         return dw;
@@ -170,7 +207,7 @@ public final class ConvBackward {
             for (int gi = 0; gi < groups; gi++) {
                 int[] dyRows = Gemm.rowOffsets(mg, pixels, (n * g.cout() + gi * mg) * pixels);
                 Gemm.multiply(wtPacked[gi], k, mg, dy, dyRows, cols[wk], 0, pixels, 0, pixels, null, 0, false);
-                col2imAdd(g, cols[wk], n, gi, dx);
+                g.col2imAdd(cols[wk], 0, pixels, n, gi * g.cinPerGroup(), g.cinPerGroup(), dx);
             }
         });
     }
@@ -184,57 +221,5 @@ public final class ConvBackward {
             }
         }
         return t;
-    }
-
-    /** colsT[p][(c, ki, kj)] = the input value patch position (ki, kj) of channel c sees at output pixel p (0 in pads). */
-    private static void im2colT(ConvGeometry g, float[] x, int n, int gi, float[] colsT) {
-        int cg = g.cinPerGroup(), k = g.patch(), ow = g.outW(), oh = g.outH();
-        for (int oy = 0; oy < oh; oy++) {
-            for (int ox = 0; ox < ow; ox++) {
-                int row = (oy * ow + ox) * k;
-                int i = 0;
-                for (int c = 0; c < cg; c++) {
-                    int plane = (n * g.cin() + gi * cg + c) * g.h() * g.w();
-                    for (int ki = 0; ki < g.kh(); ki++) {
-                        int iy = oy * g.strideH() - g.padTop() + ki * g.dilationH();
-                        for (int kj = 0; kj < g.kw(); kj++, i++) {
-                            int ix = ox * g.strideW() - g.padLeft() + kj * g.dilationW();
-                            boolean inside = iy >= 0 && iy < g.h() && ix >= 0 && ix < g.w();
-                            colsT[row + i] = inside ? x[plane + iy * g.w() + ix] : 0f;
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /** Adds a [k, pixels] column-gradient matrix back onto the input positions it came from. */
-    private static void col2imAdd(ConvGeometry g, float[] cols, int n, int gi, float[] dx) {
-        int cg = g.cinPerGroup(), ow = g.outW(), oh = g.outH(), pixels = oh * ow;
-        int i = 0;
-        for (int c = 0; c < cg; c++) {
-            int plane = (n * g.cin() + gi * cg + c) * g.h() * g.w();
-            for (int ki = 0; ki < g.kh(); ki++) {
-                for (int kj = 0; kj < g.kw(); kj++, i++) {
-                    int rowBase = i * pixels;
-                    for (int oy = 0; oy < oh; oy++) {
-                        int iy = oy * g.strideH() - g.padTop() + ki * g.dilationH();
-                        if (iy < 0 || iy >= g.h()) {
-                            continue;
-                        }
-                        for (int ox = 0; ox < ow; ox++) {
-                            int ix = ox * g.strideW() - g.padLeft() + kj * g.dilationW();
-                            if (ix >= 0 && ix < g.w()) {
-                                dx[plane + iy * g.w() + ix] += cols[rowBase + oy * ow + ox];
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    private static int roundUp(int a, int b) {
-        return (a + b - 1) / b * b;
     }
 }

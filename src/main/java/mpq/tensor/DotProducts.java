@@ -5,127 +5,133 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * C += A·Bᵀ where both operands are rows read in place: C[m][n] += Σ_g Σ_{i<len} A[g·aStride + aRow[m] + i] ·
- * B[g·bStride + bRow[n] + i]. The sum runs over long rows (pixels) and over a group of images laid out one after
- * another, so the vector accumulators are reduced once per C element and group, not per image.
+ * C += A·Bᵀ where both operands are rows read in place: C[m][n] += Σ_{i<len} A[aRow[m] + i] · B[bRow[n] + i].
  *
  * <p>This is the shape of a convolution's weight gradient: few output channels (m) and patch entries (n), very long
- * sums. Tiles of 4 × 4 keep sixteen vector accumulators in locals; the last len mod {@link Simd#LANES} elements of
- * each row are added in scalar code.
+ * sums over pixels. Tiles of {@value #ROWS} × 2 keep sixteen vector accumulators in locals, reduced once per C
+ * element; the last len mod {@link Simd#LANES} elements of each row are added in scalar code.
  */
 public final class DotProducts {
     private DotProducts() {}
 
     private static final VectorSpecies<Float> S = Simd.F;
     private static final int VL = Simd.LANES;
+    /** Rows of A per tile: a caller sizing its rows keeps ROWS of them in L1, as each is reused for every B row. */
+    public static final int ROWS = 8;
 
-    public static void accumulate(float[] a, int[] aRow, int aStride, float[] b, int[] bRow, int bStride, int groups,
-                                  int len, float[] c, int cOff, int ldc) {
+    public static void accumulate(float[] a, int[] aRow, float[] b, int[] bRow, int len, float[] c, int cOff,
+                                  int ldc) {
         int rows = aRow.length, cols = bRow.length;
         int tail = Simd.ENABLED ? len % VL : len;   // with vectors off, the whole row is "tail"
         if (tail != 0) {
             for (int m = 0; m < rows; m++) {
                 for (int n = 0; n < cols; n++) {
-                    c[cOff + m * ldc + n] += dotScalar(a, aRow[m] + len - tail, aStride, b, bRow[n] + len - tail,
-                            bStride, groups, tail);
+                    c[cOff + m * ldc + n] += dotScalar(a, aRow[m] + len - tail, b, bRow[n] + len - tail, tail);
                 }
             }
-        }
-        if (!Simd.ENABLED) {
-            return;
         }
         len -= tail;
         if (len == 0) {
             return;
         }
         int m = 0;
-        for (; m + 4 <= rows; m += 4) {
+        for (; m + ROWS <= rows; m += ROWS) {
             int n = 0;
-            for (; n + 4 <= cols; n += 4) {
-                tile(a, aRow, m, aStride, b, bRow, n, bStride, groups, len, c, cOff + m * ldc + n, ldc);
+            for (; n + 2 <= cols; n += 2) {
+                tile(a, aRow, m, b, bRow, n, len, c, cOff + m * ldc + n, ldc);
             }
             for (; n < cols; n++) {
-                for (int r = m; r < m + 4; r++) {
-                    c[cOff + r * ldc + n] += dot(a, aRow[r], aStride, b, bRow[n], bStride, groups, len);
+                for (int r = m; r < m + ROWS; r++) {
+                    c[cOff + r * ldc + n] += dot(a, aRow[r], b, bRow[n], len);
                 }
             }
         }
         for (; m < rows; m++) {
             for (int n = 0; n < cols; n++) {
-                c[cOff + m * ldc + n] += dot(a, aRow[m], aStride, b, bRow[n], bStride, groups, len);
+                c[cOff + m * ldc + n] += dot(a, aRow[m], b, bRow[n], len);
             }
         }
     }
 
-    private static void tile(float[] a, int[] aRow, int m, int aStride, float[] b, int[] bRow, int n, int bStride,
-                             int groups, int len, float[] c, int cBase, int ldc) {
-        FloatVector s00 = FloatVector.zero(S), s01 = FloatVector.zero(S), s02 = FloatVector.zero(S), s03 = FloatVector.zero(S);
-        FloatVector s10 = FloatVector.zero(S), s11 = FloatVector.zero(S), s12 = FloatVector.zero(S), s13 = FloatVector.zero(S);
-        FloatVector s20 = FloatVector.zero(S), s21 = FloatVector.zero(S), s22 = FloatVector.zero(S), s23 = FloatVector.zero(S);
-        FloatVector s30 = FloatVector.zero(S), s31 = FloatVector.zero(S), s32 = FloatVector.zero(S), s33 = FloatVector.zero(S);
-        for (int g = 0; g < groups; g++) {
-            int a0 = g * aStride + aRow[m], a1 = g * aStride + aRow[m + 1];
-            int a2 = g * aStride + aRow[m + 2], a3 = g * aStride + aRow[m + 3];
-            int b0 = g * bStride + bRow[n], b1 = g * bStride + bRow[n + 1];
-            int b2 = g * bStride + bRow[n + 2], b3 = g * bStride + bRow[n + 3];
-            for (int i = 0; i < len; i += VL) {
-                FloatVector y0 = FloatVector.fromArray(S, b, b0 + i);
-                FloatVector y1 = FloatVector.fromArray(S, b, b1 + i);
-                FloatVector y2 = FloatVector.fromArray(S, b, b2 + i);
-                FloatVector y3 = FloatVector.fromArray(S, b, b3 + i);
-                FloatVector x = FloatVector.fromArray(S, a, a0 + i);
-                s00 = x.fma(y0, s00);
-                s01 = x.fma(y1, s01);
-                s02 = x.fma(y2, s02);
-                s03 = x.fma(y3, s03);
-                x = FloatVector.fromArray(S, a, a1 + i);
-                s10 = x.fma(y0, s10);
-                s11 = x.fma(y1, s11);
-                s12 = x.fma(y2, s12);
-                s13 = x.fma(y3, s13);
-                x = FloatVector.fromArray(S, a, a2 + i);
-                s20 = x.fma(y0, s20);
-                s21 = x.fma(y1, s21);
-                s22 = x.fma(y2, s22);
-                s23 = x.fma(y3, s23);
-                x = FloatVector.fromArray(S, a, a3 + i);
-                s30 = x.fma(y0, s30);
-                s31 = x.fma(y1, s31);
-                s32 = x.fma(y2, s32);
-                s33 = x.fma(y3, s33);
-            }
+    private static void tile(float[] a, int[] aRow, int m, float[] b, int[] bRow, int n, int len, float[] c,
+                             int cBase, int ldc) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector s00 = z, s01 = z;
+        FloatVector s10 = z, s11 = z;
+        FloatVector s20 = z, s21 = z;
+        FloatVector s30 = z, s31 = z;
+        FloatVector s40 = z, s41 = z;
+        FloatVector s50 = z, s51 = z;
+        FloatVector s60 = z, s61 = z;
+        FloatVector s70 = z, s71 = z;
+        int a0 = aRow[m];
+        int a1 = aRow[m + 1];
+        int a2 = aRow[m + 2];
+        int a3 = aRow[m + 3];
+        int a4 = aRow[m + 4];
+        int a5 = aRow[m + 5];
+        int a6 = aRow[m + 6];
+        int a7 = aRow[m + 7];
+        int b0 = bRow[n];
+        int b1 = bRow[n + 1];
+        for (int i = 0; i < len; i += VL) {
+            FloatVector y0 = FloatVector.fromArray(S, b, b0 + i);
+            FloatVector y1 = FloatVector.fromArray(S, b, b1 + i);
+            FloatVector x0 = FloatVector.fromArray(S, a, a0 + i);
+            s00 = x0.fma(y0, s00);
+            s01 = x0.fma(y1, s01);
+            FloatVector x1 = FloatVector.fromArray(S, a, a1 + i);
+            s10 = x1.fma(y0, s10);
+            s11 = x1.fma(y1, s11);
+            FloatVector x2 = FloatVector.fromArray(S, a, a2 + i);
+            s20 = x2.fma(y0, s20);
+            s21 = x2.fma(y1, s21);
+            FloatVector x3 = FloatVector.fromArray(S, a, a3 + i);
+            s30 = x3.fma(y0, s30);
+            s31 = x3.fma(y1, s31);
+            FloatVector x4 = FloatVector.fromArray(S, a, a4 + i);
+            s40 = x4.fma(y0, s40);
+            s41 = x4.fma(y1, s41);
+            FloatVector x5 = FloatVector.fromArray(S, a, a5 + i);
+            s50 = x5.fma(y0, s50);
+            s51 = x5.fma(y1, s51);
+            FloatVector x6 = FloatVector.fromArray(S, a, a6 + i);
+            s60 = x6.fma(y0, s60);
+            s61 = x6.fma(y1, s61);
+            FloatVector x7 = FloatVector.fromArray(S, a, a7 + i);
+            s70 = x7.fma(y0, s70);
+            s71 = x7.fma(y1, s71);
         }
-        addRow(c, cBase, s00, s01, s02, s03);
-        addRow(c, cBase + ldc, s10, s11, s12, s13);
-        addRow(c, cBase + 2 * ldc, s20, s21, s22, s23);
-        addRow(c, cBase + 3 * ldc, s30, s31, s32, s33);
+        c[cBase] += s00.reduceLanes(VectorOperators.ADD);
+        c[cBase + 1] += s01.reduceLanes(VectorOperators.ADD);
+        c[cBase + ldc] += s10.reduceLanes(VectorOperators.ADD);
+        c[cBase + ldc + 1] += s11.reduceLanes(VectorOperators.ADD);
+        c[cBase + 2 * ldc] += s20.reduceLanes(VectorOperators.ADD);
+        c[cBase + 2 * ldc + 1] += s21.reduceLanes(VectorOperators.ADD);
+        c[cBase + 3 * ldc] += s30.reduceLanes(VectorOperators.ADD);
+        c[cBase + 3 * ldc + 1] += s31.reduceLanes(VectorOperators.ADD);
+        c[cBase + 4 * ldc] += s40.reduceLanes(VectorOperators.ADD);
+        c[cBase + 4 * ldc + 1] += s41.reduceLanes(VectorOperators.ADD);
+        c[cBase + 5 * ldc] += s50.reduceLanes(VectorOperators.ADD);
+        c[cBase + 5 * ldc + 1] += s51.reduceLanes(VectorOperators.ADD);
+        c[cBase + 6 * ldc] += s60.reduceLanes(VectorOperators.ADD);
+        c[cBase + 6 * ldc + 1] += s61.reduceLanes(VectorOperators.ADD);
+        c[cBase + 7 * ldc] += s70.reduceLanes(VectorOperators.ADD);
+        c[cBase + 7 * ldc + 1] += s71.reduceLanes(VectorOperators.ADD);
     }
 
-    private static void addRow(float[] c, int at, FloatVector v0, FloatVector v1, FloatVector v2, FloatVector v3) {
-        c[at] += v0.reduceLanes(VectorOperators.ADD);
-        c[at + 1] += v1.reduceLanes(VectorOperators.ADD);
-        c[at + 2] += v2.reduceLanes(VectorOperators.ADD);
-        c[at + 3] += v3.reduceLanes(VectorOperators.ADD);
-    }
-
-    private static float dot(float[] a, int aRow, int aStride, float[] b, int bRow, int bStride, int groups, int len) {
+    private static float dot(float[] a, int ai, float[] b, int bi, int len) {
         FloatVector s = FloatVector.zero(S);
-        for (int g = 0; g < groups; g++) {
-            int ai = g * aStride + aRow, bi = g * bStride + bRow;
-            for (int i = 0; i < len; i += VL) {
-                s = FloatVector.fromArray(S, a, ai + i).fma(FloatVector.fromArray(S, b, bi + i), s);
-            }
+        for (int i = 0; i < len; i += VL) {
+            s = FloatVector.fromArray(S, a, ai + i).fma(FloatVector.fromArray(S, b, bi + i), s);
         }
         return s.reduceLanes(VectorOperators.ADD);
     }
 
-    private static float dotScalar(float[] a, int aRow, int aStride, float[] b, int bRow, int bStride, int groups,
-                                   int len) {
+    private static float dotScalar(float[] a, int ai, float[] b, int bi, int len) {
         float s = 0f;
-        for (int g = 0; g < groups; g++) {
-            for (int i = 0; i < len; i++) {
-                s += a[g * aStride + aRow + i] * b[g * bStride + bRow + i];
-            }
+        for (int i = 0; i < len; i++) {
+            s += a[ai + i] * b[bi + i];
         }
         return s;
     }
