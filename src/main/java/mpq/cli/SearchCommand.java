@@ -171,27 +171,33 @@ final class SearchCommand implements Callable<Integer> {
         }
         Estimators.byName(estimator);
         Preprocess pre = dataOptions.preprocess();
+        StageTimer stages = new StageTimer();
         Graph g = OnnxModel.load(model).graph();
         ValueInfo in = ModelInput.single(g, model.toString());
         long t0 = System.nanoTime();
         Batches data = calibration.load(g, in, model.toString(), dataOptions, pre, common.threads());
+        stages.lap("load");
         ConsoleProgress progress = new ConsoleProgress();
         PostTrainingQuantizer.Calibrated cal = PostTrainingQuantizer.calibrate(g, data, common.threads(), progress);
         QuantConfig base = quant.config(8, aBits, Estimators.forWeights(estimator), estimator);
         List<Budget> budgets = budgets(cal, base);
+        stages.lap("calibrate");
         SensitivityTable table = candidates(cal, base, pre, progress);
+        stages.lap("sensitivities (" + metric + (sensitivitiesCached ? ", cached" : "") + ")");
         Set<String> edges = quant.keepFirstLast ? cal.targets().edgeLayers() : Set.of();
         ties = ties(cal, table.layers());
         Chosen c = allocate(cal, base, table, edges, budgets, alloc);
         Map<String, Integer> chosen = c.bits();
         Allocation a = c.allocation();
         PostTrainingQuantizer.Result r = c.result();
+        stages.lap("allocate and quantize");
         double searchSeconds = (System.nanoTime() - t0) / 1e9;
         EvalResult q = null;
         if (eval != null) {
             try (EvalSet set = EvalSet.open(eval, in, model.toString(), dataOptions, pre, progress)) {
                 q = set.evaluate(r.quantized(), common.threads());
             }
+            stages.lap("evaluate");
         }
         long bytes = WeightSize.bytes(r.floatGraph(), r.recipe());
         double totalBops = 0;
@@ -244,12 +250,15 @@ final class SearchCommand implements Callable<Integer> {
             recipe.put("model", model.toString());
             RecipeJson.write(recipe, out.resolve("recipe.json"));
             writeReport(cal, base, table, edges, alloc, chosen, j, in, pre, progress);
+            stages.lap("report");
         }
         Map<String, Object> exported = null;
         if (export != null) {
             exported = ExportCommand.export(r, model, g, export, eval, dataOptions, common);
             j.put("export", exported);
+            stages.lap("export");
         }
+        j.put("stage_seconds", stages.seconds());
         if (common.json) {
             Output.json(j);
         } else {
@@ -266,6 +275,9 @@ final class SearchCommand implements Callable<Integer> {
         if (exported != null && !common.json) {
             ExportCommand.print(exported);
         }
+        if (common.verbose) {
+            Output.human().println("stages: " + stages.summary());
+        }
         return 0;
     }
 
@@ -280,6 +292,9 @@ final class SearchCommand implements Callable<Integer> {
                     + "bit-widths (" + e.getMessage() + ")");
         }
     }
+
+    /** Whether a sensitivity table came from the cache (for the stage timings). */
+    private boolean sensitivitiesCached;
 
     /** With --weight-estimators: per layer and bit-width, the estimator whose sensitivity is least (else null). */
     private String[][] cellEstimator;
@@ -360,6 +375,7 @@ final class SearchCommand implements Callable<Integer> {
             SensitivityTable cached = cache.get(key);
             if (cached != null) {
                 Output.human().println("sensitivities: from the cache (" + metric + ")");
+                sensitivitiesCached = true;
                 return cached;
             }
         }

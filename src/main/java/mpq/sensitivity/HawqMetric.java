@@ -21,6 +21,12 @@ public final class HawqMetric implements SensitivityMetric {
         return trace ? "hawq-v2" : "hawq";
     }
 
+    /** HAWQ-V2 at 2: Hutchinson's products take one calibration batch each. */
+    @Override
+    public int version() {
+        return trace ? 2 : 1;
+    }
+
     @Override
     public SensitivityTable compute(SensitivityContext ctx, Progress progress) {
         List<WeightLayer> layers = ctx.layers();

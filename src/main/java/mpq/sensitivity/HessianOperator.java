@@ -18,7 +18,7 @@ import mpq.tensor.Tensor;
  * the loss is smooth in w, so the difference has an O(ε²) error and is the Hessian automatic differentiation
  * defines (ReLU'' = 0); unfrozen, a network of ReLUs puts kinks within ε of w and the difference is noise.
  * Gradients are float32 per batch and summed in double. The error against an explicitly formed Hessian is measured
- * in the tests.
+ * in the tests. {@link #multiplyOnBatch} is the cheaper one-batch, one-sided form stochastic estimators use.
  */
 public final class HessianOperator implements AutoCloseable {
     /** Step of the central difference relative to the weights' norm. */
@@ -30,6 +30,7 @@ public final class HessianOperator implements AutoCloseable {
     private final int dimension;
     private final String output;
     private long gradientPasses;
+    private float[][] baseGradients;   // per batch, ∇L_b at the weights, for multiplyOnBatch
 
     /** @param params initializer names (e.g. one layer's weight, or every layer's) */
     public HessianOperator(Graph g, List<String> params, Batches data, int threads) {
@@ -60,7 +61,7 @@ public final class HessianOperator implements AutoCloseable {
         return s;
     }
 
-    /** Forward and backward passes run so far (each over all calibration data). */
+    /** Forward and backward passes run so far (each over all calibration data, or over one batch of it). */
     public long gradientPasses() {
         return gradientPasses;
     }
@@ -111,6 +112,78 @@ public final class HessianOperator implements AutoCloseable {
         return multiply(v, RELATIVE_STEP);
     }
 
+    /** Calibration batches, for {@link #multiplyOnBatch}. */
+    public int batchCount() {
+        return data.list().size();
+    }
+
+    /**
+     * An estimate of H·v from batch b alone, for stochastic estimators that cycle through the batches: that batch's
+     * share of H·v times the number of batches (averaged over the batches, the share sums to H·v), by a one-sided
+     * difference (∇L_b(w + εv) − ∇L_b(w)) / ε with ∇L_b(w) computed once per batch and kept. A sample then costs one
+     * batch's recording forward pass and one forward and backward pass. The one-sided difference's first-order error,
+     * ε/2 · ∇³L[v, v], is odd in v: over Rademacher (or any symmetric) vectors it has mean zero, so Hutchinson's
+     * estimate stays unbiased.
+     */
+    public double[] multiplyOnBatch(double[] v, int b) {
+        double vNorm = norm(v);
+        double[] hv = new double[dimension];
+        if (vNorm == 0) {
+            return hv;
+        }
+        if (baseGradients == null) {
+            baseGradients = new float[batchCount()][];
+        }
+        Tensor x = data.list().get(b);
+        if (baseGradients[b] == null) {
+            double[] g = new double[dimension];
+            batchGradient(backprop.forward(x), b, g);
+            gradientPasses++;
+            baseGradients[b] = new float[dimension];
+            for (int i = 0; i < dimension; i++) {
+                baseGradients[b][i] = (float) g[i];   // one batch's float32 gradient: exact in float
+            }
+        }
+        float[][] saved = savedWeights();
+        double eps = step(saved, vNorm, RELATIVE_STEP);
+        double[] plus = new double[dimension];
+        try {
+            backprop.forwardRecordingPieces(x);
+            shift(saved, v, eps);
+            batchGradient(backprop.forwardOnPieces(x), b, plus);
+        } finally {
+            shift(saved, v, 0);
+        }
+        gradientPasses++;
+        float[] base = baseGradients[b];
+        double scale = batchCount() / eps;
+        for (int i = 0; i < dimension; i++) {
+            hv[i] = scale * (plus[i] - base[i]);
+        }
+        return hv;
+    }
+
+    /** The chosen weights as they are now. */
+    private float[][] savedWeights() {
+        float[][] saved = new float[params.size()][];
+        for (int i = 0; i < params.size(); i++) {
+            Tensor w = backprop.parameter(params.get(i));
+            saved[i] = java.util.Arrays.copyOf(w.data(), w.size());
+        }
+        return saved;
+    }
+
+    /** The difference step for a direction of norm vNorm: relativeStep · ‖w‖ / ‖v‖. */
+    private static double step(float[][] saved, double vNorm, double relativeStep) {
+        double wNorm = 0;
+        for (float[] w : saved) {
+            for (float x : w) {
+                wNorm += (double) x * x;
+            }
+        }
+        return relativeStep * Math.max(Math.sqrt(wNorm), 1e-3) / vNorm;
+    }
+
     /** H·v with a given relative step (for measuring the step's effect). */
     public double[] multiply(double[] v, double relativeStep) {
         double vNorm = norm(v);
@@ -118,16 +191,8 @@ public final class HessianOperator implements AutoCloseable {
         if (vNorm == 0) {
             return hv;
         }
-        float[][] saved = new float[params.size()][];
-        double wNorm = 0;
-        for (int i = 0; i < params.size(); i++) {
-            Tensor w = backprop.parameter(params.get(i));
-            saved[i] = java.util.Arrays.copyOf(w.data(), w.size());
-            for (int k = 0; k < w.size(); k++) {
-                wNorm += (double) saved[i][k] * saved[i][k];
-            }
-        }
-        double eps = relativeStep * Math.max(Math.sqrt(wNorm), 1e-3) / vNorm;
+        float[][] saved = savedWeights();
+        double eps = step(saved, vNorm, relativeStep);
         double[] plus = new double[dimension], minus = new double[dimension];
         try {
             for (int b = 0; b < data.list().size(); b++) {

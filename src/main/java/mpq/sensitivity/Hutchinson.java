@@ -6,7 +6,11 @@ import mpq.base.Progress;
 /**
  * HAWQ-V2's sensitivity: the trace of each weight block's Hessian by Hutchinson's estimator, tr(H_bb) = E[v_bᵀ(Hv)_b]
  * over Rademacher vectors v. One product with v spanning every block serves all blocks at once (the cross terms
- * have mean zero). Stops when every block's running mean changes by less than tol relatively, or after maxSamples.
+ * have mean zero). Each sample's product uses one calibration batch, taking the batches in turn
+ * ({@link HessianOperator#multiplyOnBatch}): the estimate stays unbiased, the data's variation joins the noise the
+ * standard errors report, and a sample costs one batch's passes instead of all of them. Stops, at the end of a
+ * round through the batches, when every block's running mean moved by less than tol relatively over the round's
+ * last sample, or after maxSamples.
  */
 public final class Hutchinson {
     private Hutchinson() {}
@@ -25,7 +29,7 @@ public final class Hutchinson {
             for (int i = 0; i < v.length; i++) {
                 v[i] = rnd.nextBoolean() ? 1 : -1;
             }
-            double[] hv = h.multiply(v);
+            double[] hv = h.multiplyOnBatch(v, k % h.batchCount());
             progress.advance(1);
             k++;
             boolean stable = k > 1;
@@ -42,7 +46,7 @@ public final class Hutchinson {
                 double now = sum[b] / k;
                 stable &= Math.abs(now - before) <= tol * Math.abs(now);
             }
-            if (stable) {
+            if (stable && k % h.batchCount() == 0) {
                 converged = true;
                 break;
             }

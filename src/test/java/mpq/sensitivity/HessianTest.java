@@ -258,6 +258,36 @@ class HessianTest {
         }
     }
 
+    /**
+     * The same examples split into batches of unequal size: the one-batch products (one-sided differences) average
+     * to the full product (central differences) within the one-sided difference's O(ε) error.
+     */
+    @Test
+    void oneBatchProductsAverageToTheFullProduct() {
+        int first = N / 3;   // batches of N/3 and the rest
+        float[] x1 = java.util.Arrays.copyOfRange(x, 0, first * IN), x2 = java.util.Arrays.copyOfRange(x, first * IN, N * IN);
+        Batches split = new Batches(List.of(new Tensor(new int[] {first, IN}, x1), new Tensor(new int[] {N - first, IN}, x2)),
+                List.of(java.util.Arrays.copyOfRange(labels, 0, first), java.util.Arrays.copyOfRange(labels, first, N)),
+                "tiny, split");
+        SplittableRandom r = new SplittableRandom(5);
+        double[] v = new double[P1 + P2];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = r.nextGaussian();
+        }
+        try (HessianOperator whole = new HessianOperator(graph(), List.of("w1", "w2"), data(), 1);
+             HessianOperator parts = new HessianOperator(graph(), List.of("w1", "w2"), split, 1)) {
+            assertEquals(2, parts.batchCount());
+            double[] full = whole.multiply(v), a = parts.multiplyOnBatch(v, 0), b = parts.multiplyOnBatch(v, 1);
+            double norm = HessianOperator.norm(full);
+            boolean batchesDiffer = false;
+            for (int i = 0; i < v.length; i++) {
+                assertEquals(full[i], (a[i] + b[i]) / 2, 1e-2 * norm, "component " + i);
+                batchesDiffer |= Math.abs(a[i] - b[i]) > 1e-2 * norm;
+            }
+            assertTrue(batchesDiffer, "the two batches' estimates should differ (else the test shows nothing)");
+        }
+    }
+
     @Test
     void sameSeedSameNumbers() {
         try (HessianOperator op = new HessianOperator(graph(), List.of("w1"), data(), 1)) {
