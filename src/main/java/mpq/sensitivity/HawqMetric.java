@@ -7,10 +7,16 @@ import mpq.quant.WeightLayer;
 /**
  * HAWQ: top Hessian eigenvalue · ‖Q(W) − W‖² per layer and bit-width; HAWQ-V2 ({@code trace}): mean Hessian
  * diagonal (trace / parameters) · ‖Q(W) − W‖². The Hessian is of the mean cross-entropy over the calibration data.
- * A negative curvature estimate (Hutchinson's noise, or a saddle) counts as 0: it cannot make quantizing harmless.
+ *
+ * <p>A curvature estimate must not make quantizing a layer look harmless on the strength of noise. A negative top
+ * eigenvalue counts as 0. A Hutchinson trace is taken as at least {@value #NOISE_FLOOR} standard errors: a trace
+ * that is not significantly positive (all blocks share each sample's vector, so a block's estimate carries the other
+ * blocks' noise) is, as far as the samples can tell, as large as that, not zero.
  */
 public final class HawqMetric implements SensitivityMetric {
     private final boolean trace;
+    /** Standard errors below which a Hutchinson trace is indistinguishable from noise. */
+    static final double NOISE_FLOOR = 2.0;
 
     public HawqMetric(boolean trace) {
         this.trace = trace;
@@ -21,10 +27,10 @@ public final class HawqMetric implements SensitivityMetric {
         return trace ? "hawq-v2" : "hawq";
     }
 
-    /** HAWQ-V2 at 2: Hutchinson's products take one calibration batch each. */
+    /** HAWQ-V2 at 3: Hutchinson's products take one calibration batch each (2), traces floored at the noise (3). */
     @Override
     public int version() {
-        return trace ? 2 : 1;
+        return trace ? 3 : 1;
     }
 
     @Override
@@ -39,7 +45,7 @@ public final class HawqMetric implements SensitivityMetric {
                 progress.close();
                 int[] sizes = h.blockSizes();
                 for (int l = 0; l < layers.size(); l++) {
-                    curvature[l] = Math.max(0, r.traces()[l] / sizes[l]);
+                    curvature[l] = Math.max(r.traces()[l], NOISE_FLOOR * r.standardErrors()[l]) / sizes[l];
                 }
             }
         } else {

@@ -319,6 +319,21 @@ public final class Plan {
         boolean run(int s, Step step, Tensor[] in, Tensor[] out, Parallel par);
     }
 
+    /**
+     * Multiply-accumulates plus output elements below which a step runs on the calling thread alone: handing work
+     * to another thread and waiting for it costs tens of microseconds, as much as a batch-1 layer of a small network.
+     */
+    static final long PARALLEL_MIN_WORK = Long.getLong("mpq.parallelMinWork", 1L << 22);
+    private static final Parallel SERIAL = Parallel.serial();
+
+    private static boolean worthSharing(Step step, Tensor[] out) {
+        long work = step.op().macs();
+        for (Tensor t : out) {
+            work += t.size();
+        }
+        return work >= PARALLEL_MIN_WORK;
+    }
+
     Map<String, Tensor> run(Map<String, Tensor> inputs, Parallel par, StepRunner runner) {
         for (int i = 0; i < inputIds.size(); i++) {
             String name = graph.inputs().get(i).name();
@@ -343,8 +358,9 @@ public final class Plan {
             for (int i = 0; i < out.length; i++) {
                 out[i] = views[step.outputs()[i]];
             }
-            if (runner == null || !runner.run(s, step, in, out, par)) {
-                step.op().forward(in, out, par);
+            Parallel p = worthSharing(step, out) ? par : SERIAL;
+            if (runner == null || !runner.run(s, step, in, out, p)) {
+                step.op().forward(in, out, p);
             }
         }
         Map<String, Tensor> result = new LinkedHashMap<>();
