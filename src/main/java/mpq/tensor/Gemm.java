@@ -9,8 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>A is packed once into panels of {@link #MR} rows ({@link #packA}). B is not packed: element (k, j) is read
  * from {@code b[bOff[k] + j]}, which covers a plain row-major matrix ({@code bOff[k] = k·ldb}), an im2col buffer,
  * and the shifted planes of a stride-1 convolution. Each micro-tile keeps MR × 2 vector accumulators in locals
- * (vectors kept in arrays are boxed and run far slower); bias and ReLU are applied to the stored block while it is
- * still in L1.
+ * (vectors kept in arrays are boxed and run far slower); bias and ReLU are applied in registers before the store.
  *
  * <p>Contract on B: reads may run up to {@link #NR} - 1 elements past column n1 of any row, so the array needs
  * that much slack; the extra lanes are computed and never stored.
@@ -82,7 +81,6 @@ public final class Gemm {
             return;
         }
         int panels = ceilDiv(m, MR);
-        boolean epilogue = bias != null || relu;
         float[] edge = null;  // a partial tile is computed here in full, then its valid columns copied out
         for (int j = n0; j < n1; j += NR) {
             int valid = Math.min(NR, n1 - j);
@@ -90,18 +88,13 @@ public final class Gemm {
                 int row0 = p * MR;
                 int rows = Math.min(MR, m - row0);
                 if (valid == NR) {
-                    tile(aPacked, p * MR * k, k, b, bOff, j, c, cOff + row0 * ldc + j, ldc, rows, accumulate);
-                    if (epilogue) {
-                        epilogue(c, cOff + row0 * ldc + j, ldc, rows, bias, biasOff + row0, relu);
-                    }
+                    tile(aPacked, p * MR * k, k, b, bOff, j, c, cOff + row0 * ldc + j, ldc, rows, accumulate, bias,
+                            biasOff + row0, relu);
                 } else {
                     if (edge == null) {
                         edge = new float[MR * NR];
                     }
-                    tile(aPacked, p * MR * k, k, b, bOff, j, edge, 0, NR, rows, false);
-                    if (epilogue) {
-                        epilogue(edge, 0, NR, rows, bias, biasOff + row0, relu);
-                    }
+                    tile(aPacked, p * MR * k, k, b, bOff, j, edge, 0, NR, rows, false, bias, biasOff + row0, relu);
                     for (int r = 0; r < rows; r++) {
                         int dst = cOff + (row0 + r) * ldc + j;
                         if (accumulate) {
@@ -122,7 +115,7 @@ public final class Gemm {
      * only, no calls: a helper that C2 declines to inline would box every vector passed to it.
      */
     private static void tile(float[] a, int aBase, int k, float[] b, int[] bOff, int j, float[] c, int cBase,
-                             int ldc, int rows, boolean accumulate) {
+                             int ldc, int rows, boolean accumulate, float[] bias, int biasBase, boolean relu) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
         FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
@@ -188,6 +181,64 @@ public final class Gemm {
             c70 = a7.fma(b0, c70);
             c71 = a7.fma(b1, c71);
         }
+        if (bias != null) {   // rows past the matrix get no bias and are never stored
+            float bias0 = bias[biasBase];
+            c00 = c00.add(bias0);
+            c01 = c01.add(bias0);
+            if (rows > 1) {
+                float bias1 = bias[biasBase + 1];
+                c10 = c10.add(bias1);
+                c11 = c11.add(bias1);
+            }
+            if (rows > 2) {
+                float bias2 = bias[biasBase + 2];
+                c20 = c20.add(bias2);
+                c21 = c21.add(bias2);
+            }
+            if (rows > 3) {
+                float bias3 = bias[biasBase + 3];
+                c30 = c30.add(bias3);
+                c31 = c31.add(bias3);
+            }
+            if (rows > 4) {
+                float bias4 = bias[biasBase + 4];
+                c40 = c40.add(bias4);
+                c41 = c41.add(bias4);
+            }
+            if (rows > 5) {
+                float bias5 = bias[biasBase + 5];
+                c50 = c50.add(bias5);
+                c51 = c51.add(bias5);
+            }
+            if (rows > 6) {
+                float bias6 = bias[biasBase + 6];
+                c60 = c60.add(bias6);
+                c61 = c61.add(bias6);
+            }
+            if (rows > 7) {
+                float bias7 = bias[biasBase + 7];
+                c70 = c70.add(bias7);
+                c71 = c71.add(bias7);
+            }
+        }
+        if (relu) {
+            c00 = c00.max(0f);
+            c01 = c01.max(0f);
+            c10 = c10.max(0f);
+            c11 = c11.max(0f);
+            c20 = c20.max(0f);
+            c21 = c21.max(0f);
+            c30 = c30.max(0f);
+            c31 = c31.max(0f);
+            c40 = c40.max(0f);
+            c41 = c41.max(0f);
+            c50 = c50.max(0f);
+            c51 = c51.max(0f);
+            c60 = c60.max(0f);
+            c61 = c61.max(0f);
+            c70 = c70.max(0f);
+            c71 = c71.max(0f);
+        }
         c00.intoArray(c, cBase);
         c01.intoArray(c, cBase + VL);
         if (rows > 1) {
@@ -217,20 +268,6 @@ public final class Gemm {
         if (rows > 7) {
             c70.intoArray(c, cBase + 7 * ldc);
             c71.intoArray(c, cBase + 7 * ldc + VL);
-        }
-    }
-
-    /** Adds the bias of each row and applies ReLU to a stored rows × NR block. */
-    private static void epilogue(float[] c, int cBase, int ldc, int rows, float[] bias, int biasBase, boolean relu) {
-        for (int r = 0; r < rows; r++) {
-            float bv = bias == null ? 0f : bias[biasBase + r];
-            for (int v = 0; v < NR; v += VL) {
-                FloatVector x = FloatVector.fromArray(S, c, cBase + r * ldc + v).add(bv);
-                if (relu) {
-                    x = x.max(0f);
-                }
-                x.intoArray(c, cBase + r * ldc + v);
-            }
         }
     }
 
