@@ -11,6 +11,9 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Three ways to form B:
  * <ul>
  *   <li>stride 1, 1×1, no padding: B is the input itself.</li>
+ *   <li>stride 1, output rows a whole number of vectors wide: the input is copied once into zero-padded planes and
+ *       B is read from them in place, output row by output row ({@link Gemm#multiplyRows}): patch entry (c, ky, kx)
+ *       of output pixel (y, x) sits at c·Hp·Wp + (y + ky·dH)·Wp + x + kx·dW.</li>
  *   <li>stride 1 otherwise: for each input channel c and kernel column kx, one plane holding the input shifted
  *       left by kx·dW − padLeft, outW wide, with padTop / padBottom zero rows (zeros where the shift leaves the
  *       input). Patch entry (c, ky, kx) is then the plane (c, kx) read from row ky·dH on, and its pixels are
@@ -32,8 +35,9 @@ public final class Conv2d {
     private final float[] bias;      // [cout] or null
     private final boolean relu;
     private final boolean accumulate; // out += conv(in) instead of out = conv(in) + bias
+    private final boolean padded;     // stride-1 path reading zero-padded planes row by row
     private final boolean shifted;    // stride-1 path with shifted planes
-    private final int hp, wp;         // padded plane (depthwise path)
+    private final int hp, wp;         // zero-padded plane (padded and depthwise paths)
     private final int[][] bOffsets;   // per group: row offsets into the B source
     private float[][] prepScratch = new float[0][];
     private float[][] rowScratch = new float[0][];
@@ -53,7 +57,8 @@ public final class Conv2d {
         this.bias = bias;
         this.relu = relu;
         this.accumulate = accumulate;
-        this.shifted = g.unitStride() && !readsInPlace(g);
+        this.padded = g.unitStride() && !readsInPlace(g) && g.outW() % Simd.LANES == 0;
+        this.shifted = g.unitStride() && !readsInPlace(g) && !padded;
         this.hp = g.paddedH();
         this.wp = g.paddedW();
         int coutG = g.coutPerGroup();
@@ -68,7 +73,8 @@ public final class Conv2d {
         for (int gi = 0; gi < g.group(); gi++) {
             packed[gi] = Gemm.packA(weights, gi * coutG * patch, coutG, patch, patch);
             bOffsets[gi] = readsInPlace(g) ? Gemm.rowOffsets(patch, g.h() * g.w(), 0)
-                    : shifted ? g.shiftedOffsets(1) : Gemm.rowOffsets(patch, g.outH() * g.outW(), 0);
+                    : padded ? paddedOffsets() : shifted ? g.shiftedOffsets(1)
+                    : Gemm.rowOffsets(patch, g.outH() * g.outW(), 0);
         }
     }
 
@@ -79,6 +85,20 @@ public final class Conv2d {
     /** Elements a kernel may read past the end of an input or scratch array. */
     public static int slack() {
         return SLACK;
+    }
+
+    /** Patch entry (c, ky, kx) in the zero-padded planes, for output pixel (0, 0). */
+    private int[] paddedOffsets() {
+        int[] o = new int[g.patch()];
+        int k = 0;
+        for (int c = 0; c < g.cinPerGroup(); c++) {
+            for (int y = 0; y < g.kh(); y++) {
+                for (int x = 0; x < g.kw(); x++) {
+                    o[k++] = c * hp * wp + y * g.dilationH() * wp + x * g.dilationW();
+                }
+            }
+        }
+        return o;
     }
 
     /** A 1x1, stride-1, unpadded convolution is a plain product with the input as it is. */
@@ -128,7 +148,9 @@ public final class Conv2d {
             return in;
         }
         float[] buf = prepScratch[w];
-        if (shifted) {
+        if (padded) {
+            g.copyPadded(in, n, gi * g.cinPerGroup(), g.cinPerGroup(), buf, 0);
+        } else if (shifted) {
             g.copyShifted(in, n, gi * g.cinPerGroup(), g.cinPerGroup(), buf, 0, 1);
         } else {
             g.im2col(in, n, gi * g.cinPerGroup(), g.cinPerGroup(), buf, 0, g.outH() * g.outW());
@@ -152,11 +174,9 @@ public final class Conv2d {
     private void product(int gi, float[] src, float[] out, int outOff, int ldc, int c0, int c1) {
         int coutG = g.coutPerGroup();
         int[] offs = bOffsets[gi];
-        if (accumulate) {
-            Gemm.multiplyAdd(packed[gi], coutG, g.patch(), src, offs, out, outOff, ldc, c0, c1);
-        } else {
-            Gemm.multiply(packed[gi], coutG, g.patch(), src, offs, out, outOff, ldc, c0, c1, bias, gi * coutG, relu);
-        }
+        int width = padded ? g.outW() : 1, stride = padded ? wp : 1;
+        Gemm.multiplyRows(packed[gi], coutG, g.patch(), src, offs, out, outOff, ldc, c0, c1, width, stride,
+                accumulate ? null : bias, gi * coutG, !accumulate && relu, accumulate);
     }
 
     /** One output row from a scratch row: with bias and ReLU, or added to what the output holds. */
@@ -229,6 +249,8 @@ public final class Conv2d {
             row = g.outW() + SLACK;
         } else if (readsInPlace(g)) {
             prep = 0;
+        } else if (padded) {
+            prep = g.cinPerGroup() * hp * wp + SLACK;
         } else if (shifted) {
             prep = g.shiftedSize(g.cinPerGroup(), 1) + SLACK;
         } else {

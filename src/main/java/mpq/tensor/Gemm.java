@@ -65,45 +65,57 @@ public final class Gemm {
      */
     public static void multiply(float[] aPacked, int m, int k, float[] b, int[] bOff, float[] c, int cOff, int ldc,
                                 int n0, int n1, float[] bias, int biasOff, boolean relu) {
-        run(aPacked, m, k, b, bOff, c, cOff, ldc, n0, n1, bias, biasOff, relu, false);
+        multiplyRows(aPacked, m, k, b, bOff, c, cOff, ldc, n0, n1, 1, 1, bias, biasOff, relu, false);
     }
 
     /** C[i][j] += Σ_k A[i][k]·B(k, j): the same product added to what C holds (gradients accumulate). */
     public static void multiplyAdd(float[] aPacked, int m, int k, float[] b, int[] bOff, float[] c, int cOff, int ldc,
                                    int n0, int n1) {
-        run(aPacked, m, k, b, bOff, c, cOff, ldc, n0, n1, null, 0, false, true);
+        multiplyRows(aPacked, m, k, b, bOff, c, cOff, ldc, n0, n1, 1, 1, null, 0, false, true);
     }
 
-    private static void run(float[] aPacked, int m, int k, float[] b, int[] bOff, float[] c, int cOff, int ldc,
-                            int n0, int n1, float[] bias, int biasOff, boolean relu, boolean accumulate) {
+    /**
+     * The product with B's columns laid out in rows: column j of C comes from column
+     * (j / rowWidth)·rowStride + j % rowWidth of B, e.g. an output row of a convolution from a zero-padded input row
+     * that is wider. rowWidth must be a multiple of {@link Simd#LANES} (one vector never spans two rows) unless it
+     * equals rowStride (no gaps). With accumulate, C += the product, then bias and ReLU.
+     */
+    public static void multiplyRows(float[] aPacked, int m, int k, float[] b, int[] bOff, float[] c, int cOff, int ldc,
+                                    int n0, int n1, int rowWidth, int rowStride, float[] bias, int biasOff, boolean relu,
+                                    boolean accumulate) {
+        if (rowWidth != rowStride && rowWidth % VL != 0) {
+            throw new IllegalArgumentException("row width " + rowWidth + " is not a multiple of " + VL + " lanes");
+        }
         if (!Simd.ENABLED) {
-            multiplyScalar(aPacked, m, k, b, bOff, c, cOff, ldc, n0, n1, bias, biasOff, relu, accumulate);
+            multiplyScalar(aPacked, m, k, b, bOff, c, cOff, ldc, n0, n1, rowWidth, rowStride, bias, biasOff, relu,
+                    accumulate);
             return;
         }
         int panels = ceilDiv(m, MR);
-        float[] edge = null;  // a partial tile is computed here in full, then its valid columns copied out
+        float[] edge = null;  // a partial tile is computed here in full (from C, when accumulating), then copied out
         for (int j = n0; j < n1; j += NR) {
             int valid = Math.min(NR, n1 - j);
+            int j0 = column(j, rowWidth, rowStride);
+            int j1 = valid > VL ? column(j + VL, rowWidth, rowStride) : j0;   // past n1: lanes never stored
             for (int p = 0; p < panels; p++) {
                 int row0 = p * MR;
                 int rows = Math.min(MR, m - row0);
                 if (valid == NR) {
-                    tile(aPacked, p * MR * k, k, b, bOff, j, c, cOff + row0 * ldc + j, ldc, rows, accumulate, bias,
+                    tile(aPacked, p * MR * k, k, b, bOff, j0, j1, c, cOff + row0 * ldc + j, ldc, rows, accumulate, bias,
                             biasOff + row0, relu);
                 } else {
                     if (edge == null) {
                         edge = new float[MR * NR];
                     }
-                    tile(aPacked, p * MR * k, k, b, bOff, j, edge, 0, NR, rows, false, bias, biasOff + row0, relu);
-                    for (int r = 0; r < rows; r++) {
-                        int dst = cOff + (row0 + r) * ldc + j;
-                        if (accumulate) {
-                            for (int q = 0; q < valid; q++) {
-                                c[dst + q] += edge[r * NR + q];
-                            }
-                        } else {
-                            System.arraycopy(edge, r * NR, c, dst, valid);
+                    if (accumulate) {
+                        for (int r = 0; r < rows; r++) {
+                            System.arraycopy(c, cOff + (row0 + r) * ldc + j, edge, r * NR, valid);
                         }
+                    }
+                    tile(aPacked, p * MR * k, k, b, bOff, j0, j1, edge, 0, NR, rows, accumulate, bias, biasOff + row0,
+                            relu);
+                    for (int r = 0; r < rows; r++) {
+                        System.arraycopy(edge, r * NR, c, cOff + (row0 + r) * ldc + j, valid);
                     }
                 }
             }
@@ -114,7 +126,7 @@ public final class Gemm {
      * One MR × NR block of C, stored with full vectors (rows beyond the matrix are not stored). Vector operations
      * only, no calls: a helper that C2 declines to inline would box every vector passed to it.
      */
-    private static void tile(float[] a, int aBase, int k, float[] b, int[] bOff, int j, float[] c, int cBase,
+    private static void tile(float[] a, int aBase, int k, float[] b, int[] bOff, int j0, int j1, float[] c, int cBase,
                              int ldc, int rows, boolean accumulate, float[] bias, int biasBase, boolean relu) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
@@ -153,9 +165,9 @@ public final class Gemm {
         }
         int ai = aBase;
         for (int kk = 0; kk < k; kk++, ai += MR) {
-            int bi = bOff[kk] + j;
-            FloatVector b0 = FloatVector.fromArray(S, b, bi);
-            FloatVector b1 = FloatVector.fromArray(S, b, bi + VL);
+            int bi = bOff[kk];
+            FloatVector b0 = FloatVector.fromArray(S, b, bi + j0);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + j1);
             FloatVector a0 = FloatVector.broadcast(S, a[ai]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
@@ -273,14 +285,16 @@ public final class Gemm {
 
     /** The reference path: same contract, plain loops. */
     static void multiplyScalar(float[] aPacked, int m, int k, float[] b, int[] bOff, float[] c, int cOff, int ldc,
-                               int n0, int n1, float[] bias, int biasOff, boolean relu, boolean accumulate) {
+                               int n0, int n1, int rowWidth, int rowStride, float[] bias, int biasOff, boolean relu,
+                               boolean accumulate) {
         for (int i = 0; i < m; i++) {
             int panel = (i / MR) * MR * k;
             int r = i % MR;
             for (int j = n0; j < n1; j++) {
                 float acc = 0f;
+                int jb = column(j, rowWidth, rowStride);
                 for (int kk = 0; kk < k; kk++) {
-                    acc += aPacked[panel + kk * MR + r] * b[bOff[kk] + j];
+                    acc += aPacked[panel + kk * MR + r] * b[bOff[kk] + jb];
                 }
                 if (bias != null) {
                     acc += bias[biasOff + i];
@@ -291,6 +305,11 @@ public final class Gemm {
                 c[cOff + i * ldc + j] = relu ? Math.max(0f, acc) : acc;
             }
         }
+    }
+
+    /** B's column for C's column j (see {@link #multiplyRows}). */
+    private static int column(int j, int rowWidth, int rowStride) {
+        return rowWidth == rowStride ? j : j / rowWidth * rowStride + j % rowWidth;
     }
 
     /** Row offsets of a plain row-major matrix with k rows and leading dimension ldb, starting at off. */

@@ -31,13 +31,43 @@ class KernelsTest {
             int n0 = r.nextInt(Math.max(1, n / 2));
             if (accumulate) {
                 Gemm.multiplyAdd(packed, m, k, b, off, fast, 0, n, n0, n);
-                Gemm.multiplyScalar(packed, m, k, b, off, slow, 0, n, n0, n, null, 0, false, true);
+                Gemm.multiplyScalar(packed, m, k, b, off, slow, 0, n, n0, n, 1, 1, null, 0, false, true);
             } else {
                 Gemm.multiply(packed, m, k, b, off, fast, 0, n, n0, n, bias, 0, relu);
-                Gemm.multiplyScalar(packed, m, k, b, off, slow, 0, n, n0, n, bias, 0, relu, false);
+                Gemm.multiplyScalar(packed, m, k, b, off, slow, 0, n, n0, n, 1, 1, bias, 0, relu, false);
             }
             for (int i = 0; i < m * n; i++) {
                 assertEquals(slow[i], fast[i], 1e-4f, "m=" + m + " k=" + k + " n=" + n + " at " + i);
+            }
+        }
+    }
+
+    @Test
+    void gemmOverRowsOfAWiderMatrixMatchesScalarReference() {
+        SplittableRandom r = new SplittableRandom(8);
+        for (int trial = 0; trial < 40; trial++) {
+            int m = 1 + r.nextInt(13), k = 1 + r.nextInt(30);
+            int width = Simd.LANES * (1 + r.nextInt(3)), stride = width + r.nextInt(5), rows = 1 + r.nextInt(5);
+            int n = width * rows;
+            float[] a = random(r, m * k, 0), b = random(r, k * stride * rows, Gemm.NR), bias = random(r, m, 0);
+            float[] packed = Gemm.packA(a, 0, m, k, k);
+            int[] off = Gemm.rowOffsets(k, stride * rows, 0);
+            boolean accumulate = r.nextBoolean(), relu = r.nextBoolean();
+            float[] fast = random(r, m * n, 0), slow = fast.clone(), direct = fast.clone();
+            Gemm.multiplyRows(packed, m, k, b, off, fast, 0, n, 0, n, width, stride, bias, 0, relu, accumulate);
+            Gemm.multiplyScalar(packed, m, k, b, off, slow, 0, n, 0, n, width, stride, bias, 0, relu, accumulate);
+            for (int i = 0; i < m; i++) {   // the definition: column j of C is column (j / width)·stride + j % width of B
+                for (int j = 0; j < n; j++) {
+                    double acc = bias[i] + (accumulate ? direct[i * n + j] : 0);
+                    for (int kk = 0; kk < k; kk++) {
+                        acc += (double) a[i * k + kk] * b[kk * stride * rows + j / width * stride + j % width];
+                    }
+                    direct[i * n + j] = (float) (relu ? Math.max(0, acc) : acc);
+                }
+            }
+            for (int i = 0; i < m * n; i++) {
+                assertEquals(direct[i], slow[i], 1e-4f, "scalar, trial " + trial + " at " + i);
+                assertEquals(direct[i], fast[i], 1e-4f, "vector, trial " + trial + " at " + i);
             }
         }
     }
