@@ -57,14 +57,6 @@ public interface Op {
         forward(in, out, par);
     }
 
-    /**
-     * Asks the op to take one more input, last, of its output's shape and type, and add it to its output (before a
-     * ReLU fused afterwards): a residual Add joining the convolution before it. Returns false when it cannot.
-     */
-    default boolean fuseResidual() {
-        return false;
-    }
-
     /** Asks the op to apply a ReLU to its output itself; returns false when it cannot. */
     default boolean fuseRelu() {
         return false;

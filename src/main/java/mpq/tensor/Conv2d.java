@@ -111,17 +111,6 @@ public final class Conv2d {
      * out is [batch, cout, outH, outW].
      */
     public void forward(float[] in, int batch, float[] out, Parallel par) {
-        forward(in, batch, out, null, par);
-    }
-
-    /**
-     * Like {@link #forward(float[], int, float[], Parallel)}, adding residual (laid out as out, or null) to the
-     * convolution before the ReLU: a residual block's Add done in the product's epilogue.
-     */
-    public void forward(float[] in, int batch, float[] out, float[] residual, Parallel par) {
-        if (residual != null && (accumulate || g.isDepthwise())) {
-            throw new IllegalArgumentException("a residual is added by plain (not accumulating, not depthwise) convolutions");
-        }
         ensureScratch(par.threads());
         if (g.isDepthwise()) {
             int items = batch * g.group();
@@ -134,7 +123,7 @@ public final class Conv2d {
             par.forEach(units, (w, item) -> {
                 int n = item / g.group();
                 int gi = item % g.group();
-                multiply(prepare(in, n, gi, w), n, gi, out, residual, 0, cols);
+                multiply(prepare(in, n, gi, w), n, gi, out, 0, cols);
             });
             return;
         }
@@ -145,8 +134,7 @@ public final class Conv2d {
             for (int gi = 0; gi < g.group(); gi++) {
                 float[] src = prepare(in, n, gi, 0);
                 int fn = n, fg = gi;
-                par.forEach(chunks, (w, c) -> multiply(src, fn, fg, out, residual, c * chunk,
-                        Math.min(cols, (c + 1) * chunk)));
+                par.forEach(chunks, (w, c) -> multiply(src, fn, fg, out, c * chunk, Math.min(cols, (c + 1) * chunk)));
             }
         }
     }
@@ -170,28 +158,25 @@ public final class Conv2d {
         return buf;
     }
 
-    private void multiply(float[] src, int n, int gi, float[] out, float[] residual, int c0, int c1) {
+    private void multiply(float[] src, int n, int gi, float[] out, int c0, int c1) {
         int ldc = g.outH() * g.outW();
         if (readsInPlace(g)) {
             // The offsets are relative to the first input channel of this image and group: shift the column
             // range by that channel's position, and the output start back by the same amount.
             int shift = (n * g.cin() + gi * g.cinPerGroup()) * g.h() * g.w();
-            product(gi, src, out, residual, outBase(n, gi) - shift, ldc, c0 + shift, c1 + shift);
+            product(gi, src, out, outBase(n, gi) - shift, ldc, c0 + shift, c1 + shift);
         } else {
-            product(gi, src, out, residual, outBase(n, gi), ldc, c0, c1);
+            product(gi, src, out, outBase(n, gi), ldc, c0, c1);
         }
     }
 
-    /**
-     * Group gi's product written straight to the output, starting from the residual (same layout) or from zero, with
-     * bias and ReLU; or added to the output.
-     */
-    private void product(int gi, float[] src, float[] out, float[] residual, int outOff, int ldc, int c0, int c1) {
+    /** Group gi's product written straight to the output: with bias and ReLU, or added to it. */
+    private void product(int gi, float[] src, float[] out, int outOff, int ldc, int c0, int c1) {
         int coutG = g.coutPerGroup();
         int[] offs = bOffsets[gi];
         int width = padded ? g.outW() : 1, stride = padded ? wp : 1;
         Gemm.multiplyRows(packed[gi], coutG, g.patch(), src, offs, out, outOff, ldc, c0, c1, width, stride,
-                accumulate ? null : bias, gi * coutG, !accumulate && relu, accumulate ? out : residual);
+                accumulate ? null : bias, gi * coutG, !accumulate && relu, accumulate);
     }
 
     /** One output row from a scratch row: with bias and ReLU, or added to what the output holds. */

@@ -65,35 +65,34 @@ public final class Gemm {
      */
     public static void multiply(float[] aPacked, int m, int k, float[] b, int[] bOff, float[] c, int cOff, int ldc,
                                 int n0, int n1, float[] bias, int biasOff, boolean relu) {
-        multiplyRows(aPacked, m, k, b, bOff, c, cOff, ldc, n0, n1, 1, 1, bias, biasOff, relu, null);
+        multiplyRows(aPacked, m, k, b, bOff, c, cOff, ldc, n0, n1, 1, 1, bias, biasOff, relu, false);
     }
 
     /** C[i][j] += Σ_k A[i][k]·B(k, j): the same product added to what C holds (gradients accumulate). */
     public static void multiplyAdd(float[] aPacked, int m, int k, float[] b, int[] bOff, float[] c, int cOff, int ldc,
                                    int n0, int n1) {
-        multiplyRows(aPacked, m, k, b, bOff, c, cOff, ldc, n0, n1, 1, 1, null, 0, false, c);
+        multiplyRows(aPacked, m, k, b, bOff, c, cOff, ldc, n0, n1, 1, 1, null, 0, false, true);
     }
 
     /**
      * The product with B's columns laid out in rows: column j of C comes from column
      * (j / rowWidth)·rowStride + j % rowWidth of B, e.g. an output row of a convolution from a zero-padded input row
      * that is wider. rowWidth must be a multiple of {@link Simd#LANES} (one vector never spans two rows) unless it
-     * equals rowStride (no gaps). The sum starts from start at C's own positions — C itself to accumulate, another
-     * array laid out like C (a residual) to add it, null for zero — then bias and ReLU.
+     * equals rowStride (no gaps). With accumulate, C += the product, then bias and ReLU.
      */
     public static void multiplyRows(float[] aPacked, int m, int k, float[] b, int[] bOff, float[] c, int cOff, int ldc,
                                     int n0, int n1, int rowWidth, int rowStride, float[] bias, int biasOff, boolean relu,
-                                    float[] start) {
+                                    boolean accumulate) {
         if (rowWidth != rowStride && rowWidth % VL != 0) {
             throw new IllegalArgumentException("row width " + rowWidth + " is not a multiple of " + VL + " lanes");
         }
         if (!Simd.ENABLED) {
             multiplyScalar(aPacked, m, k, b, bOff, c, cOff, ldc, n0, n1, rowWidth, rowStride, bias, biasOff, relu,
-                    start);
+                    accumulate);
             return;
         }
         int panels = ceilDiv(m, MR);
-        float[] edge = null;  // a partial tile is computed here in full (from start's values), then copied out
+        float[] edge = null;  // a partial tile is computed here in full (from C, when accumulating), then copied out
         for (int j = n0; j < n1; j += NR) {
             int valid = Math.min(NR, n1 - j);
             int j0 = column(j, rowWidth, rowStride);
@@ -102,19 +101,19 @@ public final class Gemm {
                 int row0 = p * MR;
                 int rows = Math.min(MR, m - row0);
                 if (valid == NR) {
-                    tile(aPacked, p * MR * k, k, b, bOff, j0, j1, c, start, cOff + row0 * ldc + j, ldc, rows, bias,
+                    tile(aPacked, p * MR * k, k, b, bOff, j0, j1, c, cOff + row0 * ldc + j, ldc, rows, accumulate, bias,
                             biasOff + row0, relu);
                 } else {
                     if (edge == null) {
                         edge = new float[MR * NR];
                     }
-                    if (start != null) {
+                    if (accumulate) {
                         for (int r = 0; r < rows; r++) {
-                            System.arraycopy(start, cOff + (row0 + r) * ldc + j, edge, r * NR, valid);
+                            System.arraycopy(c, cOff + (row0 + r) * ldc + j, edge, r * NR, valid);
                         }
                     }
-                    tile(aPacked, p * MR * k, k, b, bOff, j0, j1, edge, start == null ? null : edge, 0, NR, rows, bias,
-                            biasOff + row0, relu);
+                    tile(aPacked, p * MR * k, k, b, bOff, j0, j1, edge, 0, NR, rows, accumulate, bias, biasOff + row0,
+                            relu);
                     for (int r = 0; r < rows; r++) {
                         System.arraycopy(edge, r * NR, c, cOff + (row0 + r) * ldc + j, valid);
                     }
@@ -127,41 +126,41 @@ public final class Gemm {
      * One MR × NR block of C, stored with full vectors (rows beyond the matrix are not stored). Vector operations
      * only, no calls: a helper that C2 declines to inline would box every vector passed to it.
      */
-    private static void tile(float[] a, int aBase, int k, float[] b, int[] bOff, int j0, int j1, float[] c,
-                             float[] start, int cBase, int ldc, int rows, float[] bias, int biasBase, boolean relu) {
+    private static void tile(float[] a, int aBase, int k, float[] b, int[] bOff, int j0, int j1, float[] c, int cBase,
+                             int ldc, int rows, boolean accumulate, float[] bias, int biasBase, boolean relu) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
         FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
-        if (start != null) {   // rows past the matrix start from zero and are never stored
-            c00 = FloatVector.fromArray(S, start, cBase);
-            c01 = FloatVector.fromArray(S, start, cBase + VL);
+        if (accumulate) {   // start from C; rows past the matrix start from zero and are never stored
+            c00 = FloatVector.fromArray(S, c, cBase);
+            c01 = FloatVector.fromArray(S, c, cBase + VL);
             if (rows > 1) {
-                c10 = FloatVector.fromArray(S, start, cBase + ldc);
-                c11 = FloatVector.fromArray(S, start, cBase + ldc + VL);
+                c10 = FloatVector.fromArray(S, c, cBase + ldc);
+                c11 = FloatVector.fromArray(S, c, cBase + ldc + VL);
             }
             if (rows > 2) {
-                c20 = FloatVector.fromArray(S, start, cBase + 2 * ldc);
-                c21 = FloatVector.fromArray(S, start, cBase + 2 * ldc + VL);
+                c20 = FloatVector.fromArray(S, c, cBase + 2 * ldc);
+                c21 = FloatVector.fromArray(S, c, cBase + 2 * ldc + VL);
             }
             if (rows > 3) {
-                c30 = FloatVector.fromArray(S, start, cBase + 3 * ldc);
-                c31 = FloatVector.fromArray(S, start, cBase + 3 * ldc + VL);
+                c30 = FloatVector.fromArray(S, c, cBase + 3 * ldc);
+                c31 = FloatVector.fromArray(S, c, cBase + 3 * ldc + VL);
             }
             if (rows > 4) {
-                c40 = FloatVector.fromArray(S, start, cBase + 4 * ldc);
-                c41 = FloatVector.fromArray(S, start, cBase + 4 * ldc + VL);
+                c40 = FloatVector.fromArray(S, c, cBase + 4 * ldc);
+                c41 = FloatVector.fromArray(S, c, cBase + 4 * ldc + VL);
             }
             if (rows > 5) {
-                c50 = FloatVector.fromArray(S, start, cBase + 5 * ldc);
-                c51 = FloatVector.fromArray(S, start, cBase + 5 * ldc + VL);
+                c50 = FloatVector.fromArray(S, c, cBase + 5 * ldc);
+                c51 = FloatVector.fromArray(S, c, cBase + 5 * ldc + VL);
             }
             if (rows > 6) {
-                c60 = FloatVector.fromArray(S, start, cBase + 6 * ldc);
-                c61 = FloatVector.fromArray(S, start, cBase + 6 * ldc + VL);
+                c60 = FloatVector.fromArray(S, c, cBase + 6 * ldc);
+                c61 = FloatVector.fromArray(S, c, cBase + 6 * ldc + VL);
             }
             if (rows > 7) {
-                c70 = FloatVector.fromArray(S, start, cBase + 7 * ldc);
-                c71 = FloatVector.fromArray(S, start, cBase + 7 * ldc + VL);
+                c70 = FloatVector.fromArray(S, c, cBase + 7 * ldc);
+                c71 = FloatVector.fromArray(S, c, cBase + 7 * ldc + VL);
             }
         }
         int ai = aBase;
@@ -287,7 +286,7 @@ public final class Gemm {
     /** The reference path: same contract, plain loops. */
     static void multiplyScalar(float[] aPacked, int m, int k, float[] b, int[] bOff, float[] c, int cOff, int ldc,
                                int n0, int n1, int rowWidth, int rowStride, float[] bias, int biasOff, boolean relu,
-                               float[] start) {
+                               boolean accumulate) {
         for (int i = 0; i < m; i++) {
             int panel = (i / MR) * MR * k;
             int r = i % MR;
@@ -300,8 +299,8 @@ public final class Gemm {
                 if (bias != null) {
                     acc += bias[biasOff + i];
                 }
-                if (start != null) {
-                    acc += start[cOff + i * ldc + j];
+                if (accumulate) {
+                    acc += c[cOff + i * ldc + j];
                 }
                 c[cOff + i * ldc + j] = relu ? Math.max(0f, acc) : acc;
             }

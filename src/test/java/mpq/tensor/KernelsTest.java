@@ -31,10 +31,10 @@ class KernelsTest {
             int n0 = r.nextInt(Math.max(1, n / 2));
             if (accumulate) {
                 Gemm.multiplyAdd(packed, m, k, b, off, fast, 0, n, n0, n);
-                Gemm.multiplyScalar(packed, m, k, b, off, slow, 0, n, n0, n, 1, 1, null, 0, false, slow);
+                Gemm.multiplyScalar(packed, m, k, b, off, slow, 0, n, n0, n, 1, 1, null, 0, false, true);
             } else {
                 Gemm.multiply(packed, m, k, b, off, fast, 0, n, n0, n, bias, 0, relu);
-                Gemm.multiplyScalar(packed, m, k, b, off, slow, 0, n, n0, n, 1, 1, bias, 0, relu, null);
+                Gemm.multiplyScalar(packed, m, k, b, off, slow, 0, n, n0, n, 1, 1, bias, 0, relu, false);
             }
             for (int i = 0; i < m * n; i++) {
                 assertEquals(slow[i], fast[i], 1e-4f, "m=" + m + " k=" + k + " n=" + n + " at " + i);
@@ -54,8 +54,8 @@ class KernelsTest {
             int[] off = Gemm.rowOffsets(k, stride * rows, 0);
             boolean accumulate = r.nextBoolean(), relu = r.nextBoolean();
             float[] fast = random(r, m * n, 0), slow = fast.clone(), direct = fast.clone();
-            Gemm.multiplyRows(packed, m, k, b, off, fast, 0, n, 0, n, width, stride, bias, 0, relu, accumulate ? fast : null);
-            Gemm.multiplyScalar(packed, m, k, b, off, slow, 0, n, 0, n, width, stride, bias, 0, relu, accumulate ? slow : null);
+            Gemm.multiplyRows(packed, m, k, b, off, fast, 0, n, 0, n, width, stride, bias, 0, relu, accumulate);
+            Gemm.multiplyScalar(packed, m, k, b, off, slow, 0, n, 0, n, width, stride, bias, 0, relu, accumulate);
             for (int i = 0; i < m; i++) {   // the definition: column j of C is column (j / width)·stride + j % width of B
                 for (int j = 0; j < n; j++) {
                     double acc = bias[i] + (accumulate ? direct[i * n + j] : 0);

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Set;
 import mpq.base.BadInputException;
 import mpq.graph.Attributes;
-import mpq.graph.DType;
 import mpq.graph.Graph;
 import mpq.graph.Node;
 import mpq.graph.Op;
@@ -138,7 +137,7 @@ public final class Plan {
             }
             return;
         }
-        if (tryFuseResidual(node, pinned, consumers) || tryFuseRelu(node, pinned, consumers)) {
+        if (tryFuseRelu(node, pinned, consumers)) {
             return;
         }
         int[] inputs = new int[node.inputs().size()];
@@ -179,40 +178,6 @@ public final class Plan {
             r.add(ValueMeta.constant(outputs[i], out.get(i).type()));
         }
         return r;
-    }
-
-    /**
-     * An Add of the previous step's output (read by nothing else) and another float value of the same shape joins that
-     * step, which then adds the other value in its epilogue (before a Relu that may join it next): a residual block's
-     * Add costs no pass of its own.
-     */
-    private boolean tryFuseResidual(Node node, Set<String> pinned, Map<String, List<Node>> consumers) {
-        if (!node.opType().equals("Add") || steps.isEmpty() || node.inputs().size() != 2) {
-            return false;
-        }
-        Step prev = steps.getLast();
-        if (prev.outputs().length != 1) {
-            return false;
-        }
-        int produced = prev.outputs()[0];
-        for (int i = 0; i < 2; i++) {
-            String mine = node.input(i), other = node.input(1 - i);
-            if (mine.isEmpty() || other.isEmpty() || index.get(mine) != produced || index.get(other) == produced) {
-                continue;
-            }
-            ValueMeta a = metas.get(produced), b = metas.get(index.get(other));
-            if (pinned.contains(mine) || consumers.getOrDefault(mine, List.of()).size() != 1
-                    || !Arrays.equals(a.shape(), b.shape()) || a.type() != DType.FLOAT || b.type() != DType.FLOAT
-                    || !prev.op().fuseResidual()) {
-                return false;
-            }
-            int[] inputs = Arrays.copyOf(prev.inputs(), prev.inputs().length + 1);
-            inputs[inputs.length - 1] = index.get(other);
-            steps.set(steps.size() - 1, new Step(prev.node(), prev.op(), inputs, prev.outputs()));
-            index.put(node.output(0), produced);
-            return true;
-        }
-        return false;
     }
 
     /** A Relu whose input comes straight from the previous step and is read by nothing else joins that step. */

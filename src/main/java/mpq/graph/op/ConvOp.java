@@ -16,7 +16,6 @@ final class ConvOp implements Op {
     private ConvGeometry geometry;
     private int[] outShape;
     private boolean relu;
-    private boolean residual;    // a fused Add: the last input is added to the output
     private Tensor constWeights, constBias;
     private Conv2d kernel;       // built at plan time when weights and bias are constants
 
@@ -64,15 +63,6 @@ final class ConvOp implements Op {
     }
 
     @Override
-    public boolean fuseResidual() {
-        if (kernel == null || relu || residual) {
-            return false;
-        }
-        residual = true;
-        return true;
-    }
-
-    @Override
     public boolean fuseRelu() {
         relu = true;
         if (kernel != null) {
@@ -84,7 +74,7 @@ final class ConvOp implements Op {
     @Override
     public void forward(Tensor[] in, Tensor[] out, Parallel par) {
         Conv2d k = kernel != null ? kernel : build(in[1], in.length > 2 ? in[2] : null);
-        k.forward(in[0].data(), outShape[0], out[0].data(), residual ? in[in.length - 1].data() : null, par);
+        k.forward(in[0].data(), outShape[0], out[0].data(), par);
     }
 
     @Override
