@@ -8,7 +8,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>A is packed once into panels of {@link #MR} rows ({@link #packA}). B is not packed: element (k, j) is read
  * from {@code b[bOff[k] + j]}, which covers a plain row-major matrix ({@code bOff[k] = k·ldb}), an im2col buffer,
- * and the shifted planes of a stride-1 convolution. Each micro-tile keeps MR × 2 vector accumulators in locals
+ * and the shifted planes of a stride-1 convolution; {@link #multiplyRows} also reads a zero-padded input row by row. Each micro-tile keeps MR × 2 vector accumulators in locals
  * (vectors kept in arrays are boxed and run far slower); bias and ReLU are applied in registers before the store.
  *
  * <p>Contract on B: reads may run up to {@link #NR} - 1 elements past column n1 of any row, so the array needs
@@ -34,14 +34,7 @@ public final class Gemm {
      * panel p holds, for each k, the MR values A[p·MR + r][k] next to each other. Missing rows are zero.
      */
     public static float[] packA(float[] a, int aOff, int m, int k, int lda) {
-        return packA(a, aOff, m, k, lda, new float[packedSize(m, k)]);
-    }
-
-    /** {@link #packA(float[], int, int, int, int)} into packed (at least {@link #packedSize} long), reused by the caller. */
-    public static float[] packA(float[] a, int aOff, int m, int k, int lda, float[] packed) {
-        if (m % MR != 0) {
-            java.util.Arrays.fill(packed, (m / MR) * MR * k, packedSize(m, k), 0f);
-        }
+        float[] packed = new float[packedSize(m, k)];
         for (int p = 0; p < ceilDiv(m, MR); p++) {
             int base = p * MR * k;
             for (int r = 0; r < MR; r++) {
@@ -66,12 +59,6 @@ public final class Gemm {
     public static void multiply(float[] aPacked, int m, int k, float[] b, int[] bOff, float[] c, int cOff, int ldc,
                                 int n0, int n1, float[] bias, int biasOff, boolean relu) {
         multiplyRows(aPacked, m, k, b, bOff, c, cOff, ldc, n0, n1, 1, 1, bias, biasOff, relu, false);
-    }
-
-    /** C[i][j] += Σ_k A[i][k]·B(k, j): the same product added to what C holds (gradients accumulate). */
-    public static void multiplyAdd(float[] aPacked, int m, int k, float[] b, int[] bOff, float[] c, int cOff, int ldc,
-                                   int n0, int n1) {
-        multiplyRows(aPacked, m, k, b, bOff, c, cOff, ldc, n0, n1, 1, 1, null, 0, false, true);
     }
 
     /**

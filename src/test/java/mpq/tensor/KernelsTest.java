@@ -30,7 +30,7 @@ class KernelsTest {
             float[] slow = fast.clone();
             int n0 = r.nextInt(Math.max(1, n / 2));
             if (accumulate) {
-                Gemm.multiplyAdd(packed, m, k, b, off, fast, 0, n, n0, n);
+                Gemm.multiplyRows(packed, m, k, b, off, fast, 0, n, n0, n, 1, 1, null, 0, false, true);
                 Gemm.multiplyScalar(packed, m, k, b, off, slow, 0, n, n0, n, 1, 1, null, 0, false, true);
             } else {
                 Gemm.multiply(packed, m, k, b, off, fast, 0, n, n0, n, bias, 0, relu);
