@@ -53,8 +53,7 @@ public final class ConvBackward {
                 dbPart[chunk] = biasGradient(g, dy, n0, n1);
             }
             if (dw != null) {
-                dwPart[chunk] = g.unitStride() ? weightGradientShifted(g, x, dy, n0, n1)
-                        : weightGradientByIm2col(g, x, dy, n0, n1);
+                dwPart[chunk] = weightGradient(g, x, dy, n0, n1);
             }
         });
         for (int c = 0; c < chunks; c++) {
@@ -112,79 +111,51 @@ public final class ConvBackward {
     }
 
     /**
-     * dW over images [n0, n1) for a unit-stride convolution: dot products of dY's rows with the rows of the input's
-     * shifted planes ({@link ConvGeometry#copyShifted}). Small images go several side by side in each row, with dY
-     * copied to the same layout, so each dot product runs over one long row.
+     * dW over images [n0, n1): dot products of dY's rows with the rows of the input's patch entries — the shifted
+     * planes for stride 1 ({@link ConvGeometry#copyShifted}), an im2col otherwise. Small images go several side by
+     * side in each row, with dY copied to the same layout, so each dot product runs over one long row. The layouts
+     * differ in the piece each image contributes in turn: one output row of the shifted planes (whose patch entries
+     * start ky rows apart, so the rows must interleave the images), the whole image of an im2col row.
      */
-    private static float[] weightGradientShifted(ConvGeometry g, float[] x, float[] dy, int n0, int n1) {
+    private static float[] weightGradient(ConvGeometry g, float[] x, float[] dy, int n0, int n1) {
+        boolean shifted = g.unitStride();
         int cinG = g.cinPerGroup(), coutG = g.coutPerGroup(), patch = g.patch();
-        int oh = g.outH(), ow = g.outW(), pixels = oh * ow;
+        int pixels = g.outH() * g.outW(), piece = shifted ? g.outW() : pixels;
         int perGroup = Math.max(1, Math.min(n1 - n0, TILE_ROWS_FLOATS / (DotProducts.ROWS * pixels)));
-        float[] xs = new float[g.shiftedSize(cinG, perGroup)];   // zero once: only the interiors are ever written
+        // Zero once: the shifted planes' padding is never written; an im2col writes every element.
+        float[] src = new float[shifted ? g.shiftedSize(cinG, perGroup) : patch * pixels * perGroup];
         float[] ds = perGroup == 1 ? null : new float[coutG * pixels * perGroup];
         float[] dw = new float[g.cout() * patch];
         for (int first = n0; first < n1; first += perGroup) {
             int count = Math.min(perGroup, n1 - first);
-            if (count < perGroup) {
-                java.util.Arrays.fill(xs, 0f);   // a narrower layout: the old one's data would sit in its padding
-            }
-            int[] xRows = g.shiftedOffsets(count);
             int len = pixels * count;
+            if (shifted && count < perGroup) {
+                java.util.Arrays.fill(src, 0f);   // a narrower layout: the old one's data would sit in its padding
+            }
+            int[] srcRows = shifted ? g.shiftedOffsets(count) : Gemm.rowOffsets(patch, len, 0);
             for (int gi = 0; gi < g.group(); gi++) {
                 for (int q = 0; q < count; q++) {
-                    g.copyShifted(x, first + q, gi * cinG, cinG, xs, q * ow, count);
+                    if (shifted) {
+                        g.copyShifted(x, first + q, gi * cinG, cinG, src, q * piece, count);
+                    } else {
+                        g.im2col(x, first + q, gi * cinG, cinG, src, q * piece, len);
+                    }
                 }
+                int dwOff = gi * coutG * patch;
                 if (count == 1) {   // dY's rows are read in place
                     int[] dyRows = Gemm.rowOffsets(coutG, pixels, (first * g.cout() + gi * coutG) * pixels);
-                    DotProducts.accumulate(dy, dyRows, xs, xRows, len, dw, gi * coutG * patch, patch);
+                    DotProducts.accumulate(dy, dyRows, src, srcRows, len, dw, dwOff, patch);
                     continue;
                 }
-                for (int m = 0; m < coutG; m++) {   // ds[m][y][q][x] = dY of image first + q
+                for (int m = 0; m < coutG; m++) {   // piece p of image first + q at (p·count + q)·piece
                     for (int q = 0; q < count; q++) {
-                        int src = ((first + q) * g.cout() + gi * coutG + m) * pixels;
-                        for (int y = 0; y < oh; y++) {
-                            System.arraycopy(dy, src + y * ow, ds, m * len + (y * count + q) * ow, ow);
+                        int from = ((first + q) * g.cout() + gi * coutG + m) * pixels;
+                        for (int p = 0; p < pixels / piece; p++) {
+                            System.arraycopy(dy, from + p * piece, ds, m * len + (p * count + q) * piece, piece);
                         }
                     }
                 }
-                DotProducts.accumulate(ds, Gemm.rowOffsets(coutG, len, 0), xs, xRows, len, dw, gi * coutG * patch,
-                        patch);
-            }
-        }
-        return dw;
-    }
-
-    /**
-     * dW over images [n0, n1) for strided convolutions: dot products of dY's rows with the rows of each image's
-     * im2col, small images several side by side in each row (dY copied to the same layout).
-     */
-    private static float[] weightGradientByIm2col(ConvGeometry g, float[] x, float[] dy, int n0, int n1) {
-        int cinG = g.cinPerGroup(), coutG = g.coutPerGroup(), patch = g.patch(), pixels = g.outH() * g.outW();
-        int perGroup = Math.max(1, Math.min(n1 - n0, TILE_ROWS_FLOATS / (DotProducts.ROWS * pixels)));
-        float[] cols = new float[patch * pixels * perGroup];
-        float[] ds = perGroup == 1 ? null : new float[coutG * pixels * perGroup];
-        float[] dw = new float[g.cout() * patch];
-        for (int first = n0; first < n1; first += perGroup) {
-            int count = Math.min(perGroup, n1 - first);
-            int len = pixels * count;
-            for (int gi = 0; gi < g.group(); gi++) {
-                for (int q = 0; q < count; q++) {
-                    g.im2col(x, first + q, gi * cinG, cinG, cols, q * pixels, len);
-                }
-                int[] colRows = Gemm.rowOffsets(patch, len, 0);
-                if (count == 1) {   // dY's rows are read in place
-                    int[] dyRows = Gemm.rowOffsets(coutG, pixels, (first * g.cout() + gi * coutG) * pixels);
-                    DotProducts.accumulate(dy, dyRows, cols, colRows, len, dw, gi * coutG * patch, patch);
-                    continue;
-                }
-                for (int m = 0; m < coutG; m++) {
-                    for (int q = 0; q < count; q++) {
-                        System.arraycopy(dy, ((first + q) * g.cout() + gi * coutG + m) * pixels, ds,
-                                m * len + q * pixels, pixels);
-                    }
-                }
-                DotProducts.accumulate(ds, Gemm.rowOffsets(coutG, len, 0), cols, colRows, len, dw,
-                        gi * coutG * patch, patch);
+                DotProducts.accumulate(ds, Gemm.rowOffsets(coutG, len, 0), src, srcRows, len, dw, dwOff, patch);
             }
         }
         return dw;
