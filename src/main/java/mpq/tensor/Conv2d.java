@@ -8,7 +8,7 @@ import jdk.incubator.vector.VectorSpecies;
  * out[cout/g, pixels] = W[cout/g, patch] · B[patch, pixels] + bias, optionally followed by ReLU (or, for gradients,
  * added to what the output holds). The product writes the output directly, epilogue included.
  *
- * <p>Three ways to form B:
+ * <p>Four ways to form B:
  * <ul>
  *   <li>stride 1, 1×1, no padding: B is the input itself.</li>
  *   <li>stride 1, output rows a whole number of vectors wide: the input is copied once into zero-padded planes and
@@ -26,6 +26,9 @@ import jdk.incubator.vector.VectorSpecies;
  * passed to {@link #forward}.
  */
 public final class Conv2d {
+    /** Where the product reads B from (the list in the class comment, in order); depthwise convolutions use none. */
+    private enum Source { IN_PLACE, PADDED, SHIFTED, IM2COL }
+
     private static final VectorSpecies<Float> S = Simd.F;
     private static final int SLACK = Gemm.NR;
 
@@ -35,9 +38,8 @@ public final class Conv2d {
     private final float[] bias;      // [cout] or null
     private final boolean relu;
     private final boolean accumulate; // out += conv(in) instead of out = conv(in) + bias
-    private final boolean padded;     // stride-1 path reading zero-padded planes row by row
-    private final boolean shifted;    // stride-1 path with shifted planes
-    private final int hp, wp;         // zero-padded plane (padded and depthwise paths)
+    private final Source source;
+    private final int hp, wp;         // zero-padded plane (PADDED source and depthwise path)
     private final int[][] bOffsets;   // per group: row offsets into the B source
     private float[][] prepScratch = new float[0][];
     private float[][] rowScratch = new float[0][];
@@ -57,8 +59,9 @@ public final class Conv2d {
         this.bias = bias;
         this.relu = relu;
         this.accumulate = accumulate;
-        this.padded = g.unitStride() && !readsInPlace(g) && g.outW() % Simd.LANES == 0;
-        this.shifted = g.unitStride() && !readsInPlace(g) && !padded;
+        this.source = !g.unitStride() ? Source.IM2COL
+                : g.unpadded() && g.kh() == 1 && g.kw() == 1 ? Source.IN_PLACE
+                : g.outW() % Simd.LANES == 0 ? Source.PADDED : Source.SHIFTED;
         this.hp = g.paddedH();
         this.wp = g.paddedW();
         int coutG = g.coutPerGroup();
@@ -72,9 +75,12 @@ public final class Conv2d {
         bOffsets = new int[g.group()][];
         for (int gi = 0; gi < g.group(); gi++) {
             packed[gi] = Gemm.packA(weights, gi * coutG * patch, coutG, patch, patch);
-            bOffsets[gi] = readsInPlace(g) ? Gemm.rowOffsets(patch, g.h() * g.w(), 0)
-                    : padded ? paddedOffsets() : shifted ? g.shiftedOffsets(1)
-                    : Gemm.rowOffsets(patch, g.outH() * g.outW(), 0);
+            bOffsets[gi] = switch (source) {
+                case IN_PLACE -> Gemm.rowOffsets(patch, g.h() * g.w(), 0);
+                case PADDED -> g.paddedOffsets();
+                case SHIFTED -> g.shiftedOffsets(1);
+                case IM2COL -> Gemm.rowOffsets(patch, g.outH() * g.outW(), 0);
+            };
         }
     }
 
@@ -85,25 +91,6 @@ public final class Conv2d {
     /** Elements a kernel may read past the end of an input or scratch array. */
     public static int slack() {
         return SLACK;
-    }
-
-    /** Patch entry (c, ky, kx) in the zero-padded planes, for output pixel (0, 0). */
-    private int[] paddedOffsets() {
-        int[] o = new int[g.patch()];
-        int k = 0;
-        for (int c = 0; c < g.cinPerGroup(); c++) {
-            for (int y = 0; y < g.kh(); y++) {
-                for (int x = 0; x < g.kw(); x++) {
-                    o[k++] = c * hp * wp + y * g.dilationH() * wp + x * g.dilationW();
-                }
-            }
-        }
-        return o;
-    }
-
-    /** A 1x1, stride-1, unpadded convolution is a plain product with the input as it is. */
-    private static boolean readsInPlace(ConvGeometry g) {
-        return g.unitStride() && g.unpadded() && g.kh() == 1 && g.kw() == 1;
     }
 
     /**
@@ -144,23 +131,22 @@ public final class Conv2d {
      * Only the parts the input lands on are written, so the rest stays zero from the scratch's allocation.
      */
     private float[] prepare(float[] in, int n, int gi, int w) {
-        if (readsInPlace(g)) {
-            return in;
-        }
         float[] buf = prepScratch[w];
-        if (padded) {
-            g.copyPadded(in, n, gi * g.cinPerGroup(), g.cinPerGroup(), buf, 0);
-        } else if (shifted) {
-            g.copyShifted(in, n, gi * g.cinPerGroup(), g.cinPerGroup(), buf, 0, 1);
-        } else {
-            g.im2col(in, n, gi * g.cinPerGroup(), g.cinPerGroup(), buf, 0, g.outH() * g.outW());
+        int c0 = gi * g.cinPerGroup(), count = g.cinPerGroup();
+        switch (source) {
+            case IN_PLACE -> {
+                return in;
+            }
+            case PADDED -> g.copyPadded(in, n, c0, count, buf, 0);
+            case SHIFTED -> g.copyShifted(in, n, c0, count, buf, 0, 1);
+            case IM2COL -> g.im2col(in, n, c0, count, buf, 0, g.outH() * g.outW());
         }
         return buf;
     }
 
     private void multiply(float[] src, int n, int gi, float[] out, int c0, int c1) {
         int ldc = g.outH() * g.outW();
-        if (readsInPlace(g)) {
+        if (source == Source.IN_PLACE) {
             // The offsets are relative to the first input channel of this image and group: shift the column
             // range by that channel's position, and the output start back by the same amount.
             int shift = (n * g.cin() + gi * g.cinPerGroup()) * g.h() * g.w();
@@ -174,7 +160,8 @@ public final class Conv2d {
     private void product(int gi, float[] src, float[] out, int outOff, int ldc, int c0, int c1) {
         int coutG = g.coutPerGroup();
         int[] offs = bOffsets[gi];
-        int width = padded ? g.outW() : 1, stride = padded ? wp : 1;
+        boolean rows = source == Source.PADDED;   // output rows read from wider padded rows
+        int width = rows ? g.outW() : 1, stride = rows ? wp : 1;
         Gemm.multiplyRows(packed[gi], coutG, g.patch(), src, offs, out, outOff, ldc, c0, c1, width, stride,
                 accumulate ? null : bias, gi * coutG, !accumulate && relu, accumulate);
     }
@@ -247,14 +234,13 @@ public final class Conv2d {
         if (g.isDepthwise()) {
             prep = hp * wp + SLACK;
             row = g.outW() + SLACK;
-        } else if (readsInPlace(g)) {
-            prep = 0;
-        } else if (padded) {
-            prep = g.cinPerGroup() * hp * wp + SLACK;
-        } else if (shifted) {
-            prep = g.shiftedSize(g.cinPerGroup(), 1) + SLACK;
         } else {
-            prep = g.patch() * g.outH() * g.outW() + SLACK;
+            prep = switch (source) {
+                case IN_PLACE -> 0;
+                case PADDED -> g.cinPerGroup() * hp * wp + SLACK;
+                case SHIFTED -> g.shiftedSize(g.cinPerGroup(), 1) + SLACK;
+                case IM2COL -> g.patch() * g.outH() * g.outW() + SLACK;
+            };
         }
         prepScratch = new float[workers][];
         rowScratch = new float[workers][];

@@ -94,6 +94,24 @@ public record ConvGeometry(int cin, int h, int w, int cout, int kh, int kw,
     }
 
     /**
+     * Where patch entry (c, ky, kx) of output pixel (0, 0) sits in the zero-padded planes {@link #copyPadded} writes;
+     * output pixel (y, x) of a stride-1 convolution adds y·paddedW + x.
+     */
+    public int[] paddedOffsets() {
+        int hp = paddedH(), wp = paddedW();
+        int[] o = new int[patch()];
+        int k = 0;
+        for (int c = 0; c < cinPerGroup(); c++) {
+            for (int y = 0; y < kh; y++) {
+                for (int x = 0; x < kw; x++) {
+                    o[k++] = c * hp * wp + y * dilationH * wp + x * dilationW;
+                }
+            }
+        }
+        return o;
+    }
+
+    /**
      * Floats of the shifted planes of count input channels for a number of images side by side: per channel and
      * kernel column kx, paddedH rows of images · outW (see {@link #copyShifted}).
      */
