@@ -112,6 +112,36 @@ public final class HessianOperator implements AutoCloseable {
         return multiply(v, RELATIVE_STEP);
     }
 
+    /** H·v with a given relative step (for measuring the step's effect). */
+    public double[] multiply(double[] v, double relativeStep) {
+        double vNorm = norm(v);
+        double[] hv = new double[dimension];
+        if (vNorm == 0) {
+            return hv;
+        }
+        float[][] saved = savedWeights();
+        double eps = step(saved, vNorm, relativeStep);
+        double[] plus = new double[dimension], minus = new double[dimension];
+        try {
+            for (int b = 0; b < data.list().size(); b++) {
+                Tensor x = data.list().get(b);
+                shift(saved, v, 0);
+                backprop.forwardRecordingPieces(x);
+                shift(saved, v, eps);
+                batchGradient(backprop.forwardOnPieces(x), b, plus);
+                shift(saved, v, -eps);
+                batchGradient(backprop.forwardOnPieces(x), b, minus);
+            }
+        } finally {
+            shift(saved, v, 0);
+        }
+        gradientPasses += 2;
+        for (int i = 0; i < dimension; i++) {
+            hv[i] = (plus[i] - minus[i]) / (2 * eps);
+        }
+        return hv;
+    }
+
     /** Calibration batches, for {@link #multiplyOnBatch}. */
     public int batchCount() {
         return data.list().size();
@@ -182,36 +212,6 @@ public final class HessianOperator implements AutoCloseable {
             }
         }
         return relativeStep * Math.max(Math.sqrt(wNorm), 1e-3) / vNorm;
-    }
-
-    /** H·v with a given relative step (for measuring the step's effect). */
-    public double[] multiply(double[] v, double relativeStep) {
-        double vNorm = norm(v);
-        double[] hv = new double[dimension];
-        if (vNorm == 0) {
-            return hv;
-        }
-        float[][] saved = savedWeights();
-        double eps = step(saved, vNorm, relativeStep);
-        double[] plus = new double[dimension], minus = new double[dimension];
-        try {
-            for (int b = 0; b < data.list().size(); b++) {
-                Tensor x = data.list().get(b);
-                shift(saved, v, 0);
-                backprop.forwardRecordingPieces(x);
-                shift(saved, v, eps);
-                batchGradient(backprop.forwardOnPieces(x), b, plus);
-                shift(saved, v, -eps);
-                batchGradient(backprop.forwardOnPieces(x), b, minus);
-            }
-        } finally {
-            shift(saved, v, 0);
-        }
-        gradientPasses += 2;
-        for (int i = 0; i < dimension; i++) {
-            hv[i] = (plus[i] - minus[i]) / (2 * eps);
-        }
-        return hv;
     }
 
     /** Sets the weights to saved + step·v. */
