@@ -3,10 +3,12 @@ package mpq.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import mpq.base.BadInputException;
 import mpq.eval.Agreement;
+import mpq.eval.OrtIntegerKernels;
 import mpq.export.QdqExport;
 import mpq.graph.Graph;
 import mpq.graph.Node;
@@ -16,6 +18,7 @@ import mpq.quant.FoldBatchNorm;
 import mpq.quant.QuantRecipe;
 import mpq.quant.RecipeJson;
 import mpq.quant.WeightSize;
+import mpq.deploy.Targets;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,7 +32,13 @@ import picocli.CommandLine.Parameters;
                 + "from 'mpq quantize --out DIR' or 'mpq search --out DIR' (DIR/recipe.json); 'quantize' and "
                 + "'search' can also export directly with --export FILE.onnx.",
                 "",
-                "With --verify D, the exported file is run in ONNX Runtime on D and compared with mpq's simulation.",
+                "The recipe names the target it was made for (quantize/search --target): a model for ort-x86 "
+                + "(the default) runs in ONNX Runtime as simulated on every x86-64 CPU; one for ort-x86-vnni only on "
+                + "CPUs with VNNI.",
+                "",
+                "With --verify D, the exported file is run in ONNX Runtime on D and compared with mpq's simulation; "
+                + "the check also asks ONNX Runtime which integer kernels it uses on this CPU and warns when they "
+                + "cannot run the recipe as simulated.",
                 "",
                 "Example:",
                 "  mpq quantize resnet20_cifar10.onnx --calib train_subset.bin --w-bits 4 --out q4",
@@ -128,7 +137,17 @@ final class ExportCommand implements Callable<Integer> {
         j.put("dequantize_linear", dq);
         j.put("packed_weight_bytes", packed);
         j.put("file_bytes", fileBytes);
+        j.put("target", r.target().name());
         if (verifyData != null) {
+            // Which integer kernels run here decides whether a recipe for another target can agree on this machine.
+            j.put("ort_saturates_pair_sums", OrtIntegerKernels.saturatesPairSums());
+            List<String> differ = OrtIntegerKernels.saturatesPairSums() ? r.saturatingOn(Targets.ORT_X86) : List.of();
+            if (!differ.isEmpty()) {
+                j.put("warning", "ONNX Runtime on this CPU adds uint8×int8 products in pairs into saturating int16 "
+                        + "(no VNNI), so " + differ.size() + " layer(s) of this " + r.target().name() + " model may "
+                        + "compute something else here than simulated, e.g. " + differ.getFirst() + "; quantize with "
+                        + "--target " + Targets.ORT_X86.name() + " for a model that runs as simulated on any x86 CPU");
+            }
             ValueInfo in = ModelInput.single(original, modelName);
             Agreement a;
             try (EvalSet set = EvalSet.open(verifyData, in, modelName, dataOptions, dataOptions.preprocess(),
@@ -154,6 +173,9 @@ final class ExportCommand implements Callable<Integer> {
         o.printf("wrote %s (opset %d, %d QuantizeLinear, %d DequantizeLinear, %,d bytes; the bit-widths pack the "
                 + "parameters into %,d bytes) and %s%n", j.get("export"), j.get("opset"), j.get("quantize_linear"),
                 j.get("dequantize_linear"), j.get("file_bytes"), j.get("packed_weight_bytes"), j.get("recipe"));
+        if (j.containsKey("warning")) {
+            o.println("warning: " + j.get("warning"));
+        }
         if (j.containsKey("verify_images")) {
             int n = (Integer) j.get("verify_images");
             int sim = (Integer) j.get("simulated_top1_correct"), ort = (Integer) j.get("ort_top1_correct");

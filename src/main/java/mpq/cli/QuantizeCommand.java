@@ -150,6 +150,7 @@ final class QuantizeCommand implements Callable<Integer> {
         j.put("model", model.toString());
         j.put("w_bits", wBits);
         j.put("a_bits", aBits);
+        j.put("target", cfg.target().name());
         j.put("estimator", estimator);
         j.put("weight_estimator", cfg.defaults().weightEstimator());
         j.put("per_channel", !quant.perTensor);
@@ -214,8 +215,12 @@ final class QuantizeCommand implements Callable<Integer> {
                 estimator, we.equals(estimator) ? "" : " (weights " + we + ")",
                 quant.perTensor ? "per-tensor" : "per-channel",
                 quant.keepFirstLast ? "at 8 bits" : "quantized like the rest", quant.biasCorrection ? ", bias correction" : "");
-        o.printf("calibration: %d examples of %s (seed %d)%n%n", batches.examples(), calibration.calib.getFileName(),
+        o.printf("calibration: %d examples of %s (seed %d)%n", batches.examples(), calibration.calib.getFileName(),
                 calibration.seed);
+        List<String> narrowed = narrowedByTarget(cfg, r);
+        o.printf("target: %s%s%n%n", cfg.target().name(), narrowed.isEmpty() ? "" : "; " + narrowed.size()
+                + " layer(s) with 8-bit inputs get 7-bit weights, as uint8×int8 kernels without VNNI add products in "
+                + "pairs into int16 (--target ort-x86-vnni keeps 8 bits for CPUs with VNNI)");
         Output.Table t = new Output.Table("layer", "op", "params", "w bits", "a bits", "weight SQNR dB");
         for (PostTrainingQuantizer.LayerReport l : r.layers()) {
             t.add(l.name() + (l.edge() ? " *" : ""), l.opType(), l.params(), l.weightBits(), l.actBits(), db(l.weightSqnrDb()));
@@ -239,6 +244,18 @@ final class QuantizeCommand implements Callable<Integer> {
         if (out != null) {
             o.println("wrote " + out.resolve("recipe.json") + " and " + out.resolve("summary.json"));
         }
+    }
+
+    /** The layers whose weights the target gave fewer bits than asked for. */
+    private static List<String> narrowedByTarget(QuantConfig cfg, PostTrainingQuantizer.Result r) {
+        QuantConfig exact = cfg.withTarget(mpq.deploy.Targets.ORT_X86_VNNI);
+        List<String> out = new ArrayList<>();
+        for (PostTrainingQuantizer.LayerReport l : r.layers()) {
+            if (l.weightBits() < exact.specFor(l.name(), l.edge()).weightBits()) {
+                out.add(l.name());
+            }
+        }
+        return out;
     }
 
     private static String db(double v) {

@@ -91,7 +91,7 @@ final class SearchCommand implements Callable<Integer> {
     int aBits = 8;
 
     @Option(names = "--bits", split = ",", paramLabel = "B", description = "Allowed weight bit-widths "
-            + "(default: ${DEFAULT-VALUE}).")
+            + "(default: ${DEFAULT-VALUE}); as the target takes them: on ort-x86 with 8-bit activations 8 becomes 7.")
     int[] bits = {2, 3, 4, 5, 6, 8};
 
     @Option(names = "--tie", paramLabel = "A,B,…", description = "Layers that must get the same bits: names or globs "
@@ -208,6 +208,7 @@ final class SearchCommand implements Callable<Integer> {
         j.put("model", model.toString());
         j.put("metric", metric);
         j.put("allocator", allocator);
+        j.put("target", base.target().name());
         j.put("a_bits", aBits);
         List<Map<String, Object>> bl = new ArrayList<>();
         for (int i = 0; i < budgets.size(); i++) {
@@ -310,8 +311,8 @@ final class SearchCommand implements Callable<Integer> {
         for (String e : list) {
             Estimators.byName(e);
             QuantConfig cfg = base.withDefaults(base.defaults().withWeightEstimator(e));
-            SensitivityContext ctx = new SensitivityContext(cal, cfg, bits.clone(), common.threads(), calibration.seed,
-                    tol, maxIter);
+            SensitivityContext ctx = new SensitivityContext(cal, cfg, bits.clone(), common.threads(),
+                    calibration.seed, tol, maxIter);
             SensitivityTable t = sensitivities(ctx, pre, progress, e);
             if (merged == null) {
                 merged = t;
@@ -362,8 +363,9 @@ final class SearchCommand implements Callable<Integer> {
             String est = weightEstimator.equals(Estimators.forWeights(estimator)) ? estimator
                     : estimator + "|w:" + weightEstimator;
             int version = Metrics.byName(metric).version();   // 1 is left out, so older keys stay valid
+            // The bits as the target takes them (ctx.bits()): the same grids give the same table on any target.
             String description = String.join("|", version == 1 ? metric : metric + "@v" + version,
-                    java.util.Arrays.toString(bits), est,
+                    java.util.Arrays.toString(ctx.bits()), est,
                     Integer.toString(aBits), Boolean.toString(quant.perTensor), calibration.identity(),
                     Integer.toString(dataOptions.batch()), Float.toString(pre.scale()), java.util.Arrays.toString(pre.mean()),
                     java.util.Arrays.toString(pre.std()), Double.toString(tol), Integer.toString(maxIter));
@@ -417,8 +419,8 @@ final class SearchCommand implements Callable<Integer> {
 
     private Chosen allocate(PostTrainingQuantizer.Calibrated cal, QuantConfig base, SensitivityTable table,
                             Set<String> edges, List<Budget> budgets, Allocator alloc) {
-        AllocationProblem problem = Problems.build(table, LayerShape.of(cal.floatGraph()), edges, 8, aBits,
-                !quant.perTensor, budgets, ties);
+        AllocationProblem problem = Problems.build(table, LayerShape.of(cal.floatGraph()), edges, edgeBits(base),
+                aBits, !quant.perTensor, budgets, ties);
         Allocation a;
         try {
             a = alloc.solve(problem);
@@ -434,6 +436,12 @@ final class SearchCommand implements Callable<Integer> {
             cfg = cfg.withOverride(new QuantConfig.Override(name, b, null, null, weightEstimatorOf(table, name, b)));
         }
         return new Chosen(a, chosen, PostTrainingQuantizer.quantize(cal, cfg, common.threads(), mpq.base.Progress.NONE));
+    }
+
+    /** The weight bits the first and last layers keep: 8, or what the target makes of 8 with their 8-bit inputs. */
+    private int edgeBits(QuantConfig base) {
+        int inputBits = Math.max(QuantConfig.EDGE_BITS, aBits);
+        return base.target().weightBits(QuantConfig.EDGE_BITS, inputBits);
     }
 
     /** The size budget (on SizeCost) of uniform B-bit weights with the first and last layers at 8 bits. */
@@ -544,8 +552,8 @@ final class SearchCommand implements Callable<Integer> {
     private void print(SensitivityTable table, Map<String, Integer> chosen, Allocation a, List<Budget> budgets,
                        long bytes, double totalBops, EvalResult q, double seconds) {
         var o = Output.human();
-        o.printf("%s: %s sensitivities, %s allocation, A%d, %.1f s%n%n", model.getFileName(), metric, allocator, aBits,
-                seconds);
+        o.printf("%s: %s sensitivities, %s allocation, A%d, target %s, %.1f s%n%n", model.getFileName(), metric,
+                allocator, aBits, quant.target().name(), seconds);
         List<String> header = new ArrayList<>(List.of("layer", "w bits"));
         if (cellEstimator != null) {
             header.add("w estimator");

@@ -71,21 +71,23 @@ public final class PostTrainingQuantizer {
             specs.put(l.name(), cfg.specFor(l.name(), targets.isEdge(l)));
         }
 
+        Map<String, Integer> actBits = activationBits(targets, specs, cfg.defaults().actBits());
         List<QuantRecipe.LayerQuant> layerQuants = new ArrayList<>();
         List<LayerReport> layerReports = new ArrayList<>();
         for (WeightLayer l : targets.layers()) {
             QuantConfig.LayerSpec s = specs.get(l.name());
+            // The input may be wider than the layer asked for (shared with a wider reader): the target decides on it.
+            int wBits = cfg.target().weightBits(s.weightBits(), actBits.getOrDefault(l.input(), s.actBits()));
             Tensor w = g.weight(l.weight());
-            QuantParams p = WeightQuantizer.params(w, s.perChannel() ? l.channelAxis() : -1, s.weightBits(),
+            QuantParams p = WeightQuantizer.params(w, s.perChannel() ? l.channelAxis() : -1, wBits,
                     Estimators.byName(s.weightEstimator()));
             layerQuants.add(new QuantRecipe.LayerQuant(l.name(), l.node().opType(), l.weight(), l.input(),
-                    s.weightBits(), s.actBits(), p, s.weightEstimator()));
-            layerReports.add(new LayerReport(l.name(), l.node().opType(), w.size(), s.weightBits(), s.actBits(),
+                    wBits, s.actBits(), p, s.weightEstimator()));
+            layerReports.add(new LayerReport(l.name(), l.node().opType(), w.size(), wBits, s.actBits(),
                     s.perChannel(), targets.isEdge(l), WeightQuantizer.sqnrDb(w, p.apply(w))));
         }
 
         Map<String, Histogram> hist = c.histograms();
-        Map<String, Integer> actBits = activationBits(targets, specs, cfg.defaults().actBits());
         List<QuantRecipe.ActivationQuant> actQuants = new ArrayList<>();
         List<ActivationReport> actReports = new ArrayList<>();
         for (QuantTargets.Activation a : targets.activations()) {
@@ -103,7 +105,7 @@ public final class PostTrainingQuantizer {
                     noise == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(meanSquare / noise)));
         }
 
-        QuantRecipe recipe = new QuantRecipe(layerQuants, actQuants, Map.of());
+        QuantRecipe recipe = new QuantRecipe(layerQuants, actQuants, Map.of(), cfg.target());
         if (cfg.biasCorrection()) {
             recipe = BiasCorrection.apply(g, recipe, c.data(), threads, progress);
         }

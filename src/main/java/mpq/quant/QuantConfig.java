@@ -6,6 +6,8 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import mpq.base.BadInputException;
+import mpq.deploy.Target;
+import mpq.deploy.Targets;
 
 /**
  * What to quantize how: default bit-widths, granularity and range estimators, per-layer overrides by name or glob
@@ -16,8 +18,11 @@ import mpq.base.BadInputException;
  *                       weights and inputs unless an override names them
  * @param overrides      applied in order after the defaults and the first/last policy; later ones win
  * @param biasCorrection correct each layer's bias for the mean shift quantization causes (empirical, per channel)
+ * @param target         the runtime the model is quantized for: it may narrow the weight grids (see
+ *                       {@link Target#weightBits}), applied after everything else
  */
-public record QuantConfig(LayerSpec defaults, boolean keepFirstLast, List<Override> overrides, boolean biasCorrection) {
+public record QuantConfig(LayerSpec defaults, boolean keepFirstLast, List<Override> overrides, boolean biasCorrection,
+                          Target target) {
     /** The bits the first/last-layer policy keeps. */
     public static final int EDGE_BITS = 8;
 
@@ -86,11 +91,16 @@ public record QuantConfig(LayerSpec defaults, boolean keepFirstLast, List<Overri
 
     public QuantConfig {
         overrides = List.copyOf(overrides);
+        java.util.Objects.requireNonNull(target, "target");
     }
 
-    /** Uniform bits with the default estimator (mse), per-channel weights, first/last layers at 8 bits. */
+    /**
+     * Uniform bits with the default estimator (mse), per-channel weights, first/last layers at 8 bits, for the
+     * default target.
+     */
     public static QuantConfig uniform(int weightBits, int actBits) {
-        return new QuantConfig(new LayerSpec(weightBits, actBits, true, "mse", "mse"), true, List.of(), false);
+        return new QuantConfig(new LayerSpec(weightBits, actBits, true, "mse", "mse"), true, List.of(), false,
+                Targets.DEFAULT);
     }
 
     /** The named estimator for activations and, unless it is for activations only, for weights. */
@@ -100,24 +110,31 @@ public record QuantConfig(LayerSpec defaults, boolean keepFirstLast, List<Overri
     }
 
     public QuantConfig withDefaults(LayerSpec d) {
-        return new QuantConfig(d, keepFirstLast, overrides, biasCorrection);
+        return new QuantConfig(d, keepFirstLast, overrides, biasCorrection, target);
     }
 
     public QuantConfig withKeepFirstLast(boolean keep) {
-        return new QuantConfig(defaults, keep, overrides, biasCorrection);
+        return new QuantConfig(defaults, keep, overrides, biasCorrection, target);
     }
 
     public QuantConfig withBiasCorrection(boolean on) {
-        return new QuantConfig(defaults, keepFirstLast, overrides, on);
+        return new QuantConfig(defaults, keepFirstLast, overrides, on, target);
     }
 
     public QuantConfig withOverride(Override o) {
         List<Override> list = new ArrayList<>(overrides);
         list.add(o);
-        return new QuantConfig(defaults, keepFirstLast, list, biasCorrection);
+        return new QuantConfig(defaults, keepFirstLast, list, biasCorrection, target);
     }
 
-    /** The settings of one layer. */
+    public QuantConfig withTarget(Target t) {
+        return new QuantConfig(defaults, keepFirstLast, overrides, biasCorrection, t);
+    }
+
+    /**
+     * The settings of one layer, its weight bits as the target takes them with inputs of the layer's own activation
+     * bits (the quantizer narrows them again if the input ends up wider, being shared with a wider reader).
+     */
     public LayerSpec specFor(String layer, boolean firstOrLast) {
         LayerSpec s = defaults;
         if (keepFirstLast && firstOrLast) {
@@ -128,7 +145,7 @@ public record QuantConfig(LayerSpec defaults, boolean keepFirstLast, List<Overri
                 s = o.applyTo(s);
             }
         }
-        return s;
+        return s.withBits(target.weightBits(s.weightBits(), s.actBits()), s.actBits());
     }
 
     /** Override patterns that name no layer: almost always a typo the user wants to hear about. */

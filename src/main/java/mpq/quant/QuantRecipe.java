@@ -3,6 +3,7 @@ package mpq.quant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import mpq.deploy.Target;
 
 /**
  * Everything that defines a quantized model on top of its float graph (BN folded): per layer the weight grid and
@@ -10,8 +11,10 @@ import java.util.Map;
  * and later refinement read it; {@link RecipeJson} saves and loads it.
  *
  * @param biases corrected bias values by layer name (only layers that bias correction changed)
+ * @param target the runtime the grids were chosen for: no layer has weights and inputs it would compute differently
  */
-public record QuantRecipe(List<LayerQuant> layers, List<ActivationQuant> activations, Map<String, float[]> biases) {
+public record QuantRecipe(List<LayerQuant> layers, List<ActivationQuant> activations, Map<String, float[]> biases,
+                          Target target) {
     /** One weight layer: its names in the graph, its bit-widths and the weight's quantization. */
     public record LayerQuant(String name, String opType, String weight, String input, int weightBits, int actBits,
                              QuantParams weightParams, String weightEstimator) {}
@@ -23,6 +26,36 @@ public record QuantRecipe(List<LayerQuant> layers, List<ActivationQuant> activat
         layers = List.copyOf(layers);
         activations = List.copyOf(activations);
         biases = Map.copyOf(biases);
+        java.util.Objects.requireNonNull(target, "target");
+        List<String> bad = saturating(layers, activations, target);
+        if (!bad.isEmpty()) {
+            throw new IllegalArgumentException("target " + target.name() + " cannot run " + bad.getFirst()
+                    + " as simulated (" + target.description() + ")");
+        }
+    }
+
+    /**
+     * The layers, described, whose weight and input grids t's integer kernels would not compute exactly (e.g. on
+     * ort-x86, 8-bit weights with 8-bit inputs). Empty for a recipe made for t.
+     */
+    public List<String> saturatingOn(Target t) {
+        return saturating(layers, activations, t);
+    }
+
+    private static List<String> saturating(List<LayerQuant> layers, List<ActivationQuant> activations, Target t) {
+        Map<String, Integer> inputBits = new java.util.HashMap<>();
+        for (ActivationQuant a : activations) {
+            inputBits.put(a.value(), a.params().grid().bits());
+        }
+        List<String> out = new java.util.ArrayList<>();
+        for (LayerQuant l : layers) {
+            Integer a = inputBits.get(l.input());
+            int w = l.weightParams().grid().bits();
+            if (a != null && t.weightBits(w, a) < w) {
+                out.add("layer " + l.name() + " (" + w + "-bit weights, " + a + "-bit inputs)");
+            }
+        }
+        return out;
     }
 
     public LayerQuant layer(String name) {
@@ -47,6 +80,6 @@ public record QuantRecipe(List<LayerQuant> layers, List<ActivationQuant> activat
     public QuantRecipe withBias(String layer, float[] bias) {
         Map<String, float[]> b = new LinkedHashMap<>(biases);
         b.put(layer, bias.clone());
-        return new QuantRecipe(layers, activations, b);
+        return new QuantRecipe(layers, activations, b, target);
     }
 }

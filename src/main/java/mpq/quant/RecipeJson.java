@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import mpq.base.AtomicFiles;
 import mpq.base.BadInputException;
+import mpq.deploy.Target;
+import mpq.deploy.Targets;
 
 /**
  * A {@link QuantRecipe} as JSON ("recipe.json"): per layer its weight grid with every scale, per activation its grid,
@@ -34,6 +36,7 @@ public final class RecipeJson {
         ObjectNode root = JSON.createObjectNode();
         root.put("format", FORMAT);
         root.put("version", VERSION);
+        root.put("target", r.target().name());
         ArrayNode layers = root.putArray("layers");
         for (QuantRecipe.LayerQuant l : r.layers()) {
             ObjectNode o = layers.addObject();
@@ -118,10 +121,25 @@ public final class RecipeJson {
                 }
                 biases.put(e.getKey(), b);
             }
-            return new QuantRecipe(layers, acts, biases);
+            return new QuantRecipe(layers, acts, biases, target(root, layers, acts));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new BadInputException(file + ": malformed recipe (" + e.getMessage() + ")");
         }
+    }
+
+    /**
+     * The recipe's target; recipes written before targets existed have none and get the narrowest one their grids
+     * fit (ort-x86 unless some layer has 8-bit weights with 8-bit inputs).
+     */
+    private static Target target(JsonNode root, List<QuantRecipe.LayerQuant> layers,
+                                 List<QuantRecipe.ActivationQuant> acts) {
+        JsonNode t = root.get("target");
+        if (t != null) {
+            return Targets.find(t.asText()).orElseThrow(() -> new IllegalArgumentException("unknown target '"
+                    + t.asText() + "'; known: " + Targets.names()));
+        }
+        QuantRecipe exact = new QuantRecipe(layers, acts, Map.of(), Targets.ORT_X86_VNNI);
+        return exact.saturatingOn(Targets.DEFAULT).isEmpty() ? Targets.DEFAULT : Targets.ORT_X86_VNNI;
     }
 
     private static QuantParams params(JsonNode o) {

@@ -13,9 +13,9 @@ public final class Problems {
     private Problems() {}
 
     /**
-     * One option per allowed bit-width (fixed layers: only {@code fixedBits}), sensitivity from the table, each
-     * budget's cost model applied at (b, actBits). Tie groups that share a layer are merged into one; a group with a
-     * fixed layer is fixed as a whole.
+     * One option per allowed bit-width (fixed layers: only {@code fixedBits}, allowed or not), sensitivity from the
+     * table, each budget's cost model applied at (b, actBits). Tie groups that share a layer are merged into one; a
+     * group with a fixed layer is fixed as a whole.
      */
     public static AllocationProblem build(SensitivityTable table, List<LayerShape> shapes, Set<String> fixed,
                                           int fixedBits, int actBits, boolean perChannel, List<Budget> budgets,
@@ -38,23 +38,22 @@ public final class Problems {
             String name = table.layers().get(l);
             LayerShape shape = shapes.stream().filter(s -> s.name().equals(name)).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("no shape for layer " + name));
-            List<Integer> options = new ArrayList<>();
-            for (int k = 0; k < table.bits().length; k++) {
-                if (!fixed.contains(name) || table.bits()[k] == fixedBits) {
-                    options.add(k);
+            int[] bits;
+            double[] sens;
+            if (fixed.contains(name)) {
+                // A fixed layer's sensitivity is the same in every allocation: 0 where the table has no such column.
+                int k = indexOf(table.bits(), fixedBits);
+                bits = new int[] {fixedBits};
+                sens = new double[] {k < 0 ? 0 : table.value(l, k)};
+            } else {
+                bits = table.bits().clone();
+                sens = new double[bits.length];
+                for (int k = 0; k < bits.length; k++) {
+                    sens[k] = table.value(l, k);
                 }
             }
-            if (options.isEmpty()) {
-                throw new BadInputException("layer " + name + " must stay at " + fixedBits + " bits, which is not among "
-                        + "the allowed bit-widths " + java.util.Arrays.toString(table.bits()));
-            }
-            int[] bits = new int[options.size()];
-            double[] sens = new double[options.size()];
-            double[][] cost = new double[budgets.size()][options.size()];
-            for (int i = 0; i < options.size(); i++) {
-                int k = options.get(i);
-                bits[i] = table.bits()[k];
-                sens[i] = table.value(l, k);
+            double[][] cost = new double[budgets.size()][bits.length];
+            for (int i = 0; i < bits.length; i++) {
                 for (int r = 0; r < budgets.size(); r++) {
                     cost[r][i] = budgets.get(r).model().cost(shape, bits[i], actBits, perChannel);
                 }
@@ -64,6 +63,15 @@ public final class Problems {
         List<String> resources = budgets.stream().map(b -> b.model().resource()).toList();
         double[] limits = budgets.stream().mapToDouble(Budget::limit).toArray();
         return new AllocationProblem(layers, resources, limits, groups);
+    }
+
+    private static int indexOf(int[] a, int v) {
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] == v) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** The ties as index groups, overlapping groups united (union–find), singletons dropped. */

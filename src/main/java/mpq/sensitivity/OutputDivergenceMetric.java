@@ -55,13 +55,14 @@ public final class OutputDivergenceMetric implements SensitivityMetric {
                 // Every layer at b bits, edges included; each layer's part is then taken alone.
                 QuantConfig.LayerSpec d = ctx.config().defaults();
                 QuantConfig all = new QuantConfig(new QuantConfig.LayerSpec(bits[k], d.actBits(), d.perChannel(),
-                        d.weightEstimator(), d.actEstimator()), false, List.of(), false);
+                        d.weightEstimator(), d.actEstimator()), false, List.of(), false, ctx.config().target());
                 QuantRecipe full = PostTrainingQuantizer.quantize(ctx.calibrated(), all, ctx.threads(), Progress.NONE)
                         .recipe();
                 for (int l = 0; l < layers.size(); l++) {
                     QuantRecipe.LayerQuant lq = full.layer(layers.get(l).name());
                     QuantRecipe.ActivationQuant input = full.activation(lq.input());
-                    QuantRecipe alone = new QuantRecipe(List.of(lq), input == null ? List.of() : List.of(input), Map.of());
+                    QuantRecipe alone = new QuantRecipe(List.of(lq), input == null ? List.of() : List.of(input), Map.of(),
+                            full.target());
                     values[l][k] = divergence(FakeQuantPass.apply(g, alone), ctx, reference);
                     progress.advance(1);
                 }

@@ -14,6 +14,14 @@ import mpq.quant.WeightLayer;
  */
 public record SensitivityContext(PostTrainingQuantizer.Calibrated calibrated, QuantConfig config, int[] bits,
                                  int threads, long seed, double tol, int maxIterations) {
+    /**
+     * The candidate bits are kept as the target takes them (e.g. 8 → 7 on ort-x86 with 8-bit inputs), so that metrics
+     * measure the grids quantization will use.
+     */
+    public SensitivityContext {
+        bits = config.target().weightBitsOptions(bits, config.defaults().actBits());
+    }
+
     public Graph graph() {
         return calibrated.floatGraph();
     }

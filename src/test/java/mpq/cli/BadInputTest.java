@@ -161,6 +161,35 @@ class BadInputTest {
     }
 
     @Test
+    void unknownTargetListsTheKnownOnes() {
+        Path model = SharedData.model("resnet20_cifar10.onnx");
+        assertOneLineError(CliRun.of("quantize", model.toString(), "--calib", SharedData.cifarTrain().toString(),
+                "--target", "ort-arm"), "'ort-arm'", "ort-x86, ort-x86-vnni");
+    }
+
+    @Test
+    void recipeWhoseGridsItsTargetCannotRunIsRefused() throws IOException {
+        Path model = SharedData.model("resnet8_mlperftiny_cifar10.onnx");
+        Path out = tmp.resolve("q");
+        CliRun q = CliRun.of("quantize", model.toString(), "--calib", SharedData.cifarTrain().toString(),
+                "--calib-limit", "64", "--target", "ort-x86-vnni", "--out", out.toString());
+        assertEquals(0, q.code(), q.err());
+        Path recipe = out.resolve("recipe.json");
+        String json = Files.readString(recipe);
+        assertTrue(json.contains("\"target\" : \"ort-x86-vnni\""), "the recipe names its target");
+        Path edited = tmp.resolve("edited.json");
+        Files.writeString(edited, json.replace("\"target\" : \"ort-x86-vnni\"", "\"target\" : \"ort-x86\""));
+        assertOneLineError(CliRun.of("export", model.toString(), "--recipe", edited.toString(), "-o",
+                tmp.resolve("x.onnx").toString()), edited.toString(), "target ort-x86 cannot run layer",
+                "8-bit weights, 8-bit inputs");
+        assertTrue(!Files.exists(tmp.resolve("x.onnx")));
+        // Recipes written before targets existed get the one their grids fit.
+        Path old = tmp.resolve("old.json");
+        Files.writeString(old, json.replace("\"target\" : \"ort-x86-vnni\",", ""));
+        assertEquals(mpq.deploy.Targets.ORT_X86_VNNI, mpq.quant.RecipeJson.read(old).target());
+    }
+
+    @Test
     void distillingAModelWithoutBatchNormSaysWhyItNeedsIt() {
         Path model = SharedData.model("resnet8_mlperftiny_cifar10.onnx");
         assertOneLineError(CliRun.of("distill", model.toString(), "-o", tmp.resolve("d.npy").toString()),

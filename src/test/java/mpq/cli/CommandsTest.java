@@ -122,7 +122,9 @@ class CommandsTest {
             assertTrue(j.has(k), "key " + k);
         }
         assertEquals(10, j.get("bits").size());
-        assertEquals(8, j.get("bits").get("conv0").get("w").asInt(), "the first layer stays at 8 bits");
+        assertEquals("ort-x86", j.get("target").asText());
+        assertEquals(7, j.get("bits").get("conv0").get("w").asInt(), "the first layer stays at 8 bits, which the "
+                + "default target takes as 7 with 8-bit inputs");
         // resnet8 has two blocks whose last conv and 1x1 shortcut conv meet at one Add
         assertEquals(2, j.get("ties").size(), j.get("ties").toString());
         for (JsonNode group : j.get("ties")) {
@@ -189,6 +191,14 @@ class CommandsTest {
         assertTrue(rows.get(1).get("top1").asDouble() >= fp - 0.01, "W8A8 keeps the accuracy: " + rows.get(1));
         assertTrue(java.nio.file.Files.isRegularFile(java.nio.file.Path.of(j.get("report").asText())));
         assertTrue(java.nio.file.Files.isRegularFile(java.nio.file.Path.of(j.get("exported").asText())));
+        // What a user deploys is what mpq measured: ONNX Runtime on the export, to the image, on any x86 CPU.
+        int exportedRow = -1;
+        for (int i = 0; i < rows.size(); i++) {
+            exportedRow = rows.get(i).get("what").asText().contains("exported") ? i : exportedRow;
+        }
+        assertTrue(exportedRow > 0, rows.toString());
+        assertEquals(rows.get(exportedRow - 1).get("top1_correct").asInt(), rows.get(exportedRow).get("top1_correct")
+                .asInt(), "the exported model in ONNX Runtime against the simulation it exports: " + rows);
         // A row's command, run on its own, gives the row's figure.
         JsonNode w4 = rows.get(2);
         assertTrue(w4.get("command").asText().startsWith("./mpq quantize"), w4.toString());

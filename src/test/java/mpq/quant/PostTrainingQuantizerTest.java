@@ -13,12 +13,12 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import mpq.Nets;
 import mpq.base.BadInputException;
-import mpq.Nets;
 import mpq.base.Progress;
 import mpq.data.Batches;
 import mpq.graph.Graph;
 import mpq.graph.exec.Executor;
 import mpq.graph.op.Ops;
+import mpq.deploy.Targets;
 import mpq.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,10 +66,16 @@ class PostTrainingQuantizerTest {
         QuantConfig cfg = QuantConfig.uniform(4, 4).withOverride(QuantConfig.Override.parse("conv3=w3a6"));
         PostTrainingQuantizer.Result r = PostTrainingQuantizer.run(Nets.residual(1, false), cfg, calib, 2, Progress.NONE);
         QuantRecipe rec = r.recipe();
-        assertEquals(8, rec.layer("conv1").weightBits());   // first layer
+        // First and last layers at 8 bits, which the default target (ort-x86) takes as 7 with 8-bit inputs.
+        assertEquals(7, rec.layer("conv1").weightBits());
         assertEquals(4, rec.layer("conv2").weightBits());
         assertEquals(3, rec.layer("conv3").weightBits());   // the override
-        assertEquals(8, rec.layer("fc").weightBits());      // last layer
+        assertEquals(7, rec.layer("fc").weightBits());
+        QuantRecipe exact = PostTrainingQuantizer.run(Nets.residual(1, false), cfg.withTarget(Targets.ORT_X86_VNNI),
+                calib, 2, Progress.NONE).recipe();
+        assertEquals(8, exact.layer("conv1").weightBits());
+        assertEquals(8, exact.layer("fc").weightBits());
+        assertEquals(8, exact.layer("fc").weightParams().grid().bits());
         assertEquals(8, rec.activation("x").params().grid().bits());
         assertEquals(4, rec.activation("relu1_out").params().grid().bits());
         assertEquals(6, rec.activation("relu2_out").params().grid().bits());
@@ -78,6 +84,24 @@ class PostTrainingQuantizerTest {
         assertEquals(8, rec.activation("flatten_out").params().grid().bits());
         // Post-ReLU data on an affine grid: zero point 0, the whole grid for positive values.
         assertEquals(0, rec.activation("relu1_out").params().zeroPoint(0));
+    }
+
+    @Test
+    void theTargetDecidesOnTheInputALayerGetsNotTheOneItAskedFor() {
+        // relu1 feeds two convolutions; "a" asks for 6-bit inputs, "b" for 8, so relu1 is quantized to 8 bits and
+        // "a" reads 8-bit inputs: on ort-x86 its 8-bit weights must become 7-bit all the same.
+        Nets n = new Nets(5);
+        String r1 = n.node("Relu", "relu1", Map.of(), n.conv("conv1", "x", 3, 8, 3, 1, true));
+        String h = n.node("Add", "add", Map.of(), n.conv("a", r1, 8, 8, 3, 1, true), n.conv("b", r1, 8, 8, 1, 1, true));
+        h = n.node("Flatten", "flatten", Map.of(), n.node("GlobalAveragePool", "gap", Map.of(), h));
+        h = n.node("Gemm", "fc", Map.of("transB", 1L), h, n.param("fc.w", n.random(0.5, 5, 8)));
+        Graph g = n.graph(new int[] {-1, 3, 8, 8}, h);
+        QuantConfig cfg = QuantConfig.uniform(8, 8).withOverride(QuantConfig.Override.parse("a=w8a6"));
+        QuantRecipe rec = PostTrainingQuantizer.run(g, cfg, calibration(6), 2, Progress.NONE).recipe();
+        assertEquals(8, rec.activation("relu1_out").params().grid().bits());
+        assertEquals(8, cfg.specFor("a", false).weightBits(), "8-bit weights fit the 6-bit inputs it asked for");
+        assertEquals(7, rec.layer("a").weightParams().grid().bits(), "but not the 8-bit inputs it reads");
+        assertEquals(List.of(), rec.saturatingOn(Targets.ORT_X86));
     }
 
     @Test
