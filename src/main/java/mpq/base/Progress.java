@@ -15,6 +15,9 @@ public interface Progress extends AutoCloseable {
     @Override
     void close();
 
+    /** A line for the person watching (e.g. that a stage's result came from a cache); nothing by default. */
+    default void note(String message) {}
+
     /** Reports nothing. */
     Progress NONE = new Progress() {
         @Override

@@ -1,20 +1,20 @@
 package mpq.cli;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import mpq.base.BadInputException;
+import mpq.data.ModelInput;
 import mpq.eval.InferenceEngine;
+import mpq.eval.InterleavedBenchmark;
 import mpq.eval.MpqEngine;
 import mpq.eval.OrtEngine;
+import mpq.eval.TrainingStepEngine;
 import mpq.graph.ValueInfo;
-import mpq.graph.exec.Backprop;
 import mpq.onnx.OnnxModel;
-import mpq.tensor.Losses;
 import mpq.tensor.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -77,26 +77,18 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         Tensor x = randomInput(shape, seed);
-        List<Double> mpqRuns = new ArrayList<>(), ortRuns = new ArrayList<>();
         if (backward && quantized != null) {
             throw new BadInputException("--backward and --quantized choose different comparisons; give one");
         }
+        InterleavedBenchmark b;
         try (InferenceEngine mpqE = quantized != null ? new OrtEngine(model, common.threads())
                      : new MpqEngine(m.graph(), common.threads());
-             InferenceEngine ortE = backward ? new TrainingStep(m.graph(), common.threads())
+             InferenceEngine ortE = backward ? new TrainingStepEngine(m.graph(), common.threads())
                      : new OrtEngine(quantized != null ? quantized : model, common.threads())) {
-            int mpqIters = calibrate(mpqE, x), ortIters = calibrate(ortE, x);
-            ConsoleProgress progress = new ConsoleProgress();
-            progress.start("bench", 2L * runs);
-            for (int r = 0; r < runs; r++) {
-                mpqRuns.add(timed(mpqE, x, mpqIters));
-                progress.advance(1);
-                ortRuns.add(timed(ortE, x, ortIters));
-                progress.advance(1);
-            }
-            progress.close();
+            b = InterleavedBenchmark.run(mpqE, ortE, x, runs, seconds, new ConsoleProgress());
         }
-        double mpqMedian = median(mpqRuns), ortMedian = median(ortRuns);
+        List<Double> mpqRuns = b.first(), ortRuns = b.second();
+        double mpqMedian = b.firstMedian(), ortMedian = b.secondMedian();
         double ratio = mpqMedian / ortMedian;
         if (common.json) {
             Map<String, Object> j = new LinkedHashMap<>();
@@ -143,74 +135,5 @@ final class BenchCommand implements Callable<Integer> {
             d[i] = (float) (rnd.nextDouble() * 2 - 1);
         }
         return t;
-    }
-
-    /** Warms the engine up and picks how many batches make one run of about --seconds. */
-    private int calibrate(InferenceEngine e, Tensor x) {
-        long t0 = System.nanoTime();
-        int n = 0;
-        while (n < 3 || System.nanoTime() - t0 < 1e9 * Math.max(0.5, seconds)) {
-            e.run(x);
-            n++;
-        }
-        double per = (System.nanoTime() - t0) / 1e9 / n;
-        return (int) Math.max(1, Math.round(seconds / per));
-    }
-
-    private double timed(InferenceEngine e, Tensor x, int iters) {
-        // A short pause between runs, so that neither engine is timed while the other's worker threads are
-        // still winding down (OrtEngine also turns ONNX Runtime's spin-waiting off).
-        try {
-            Thread.sleep(200);
-        } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-        }
-        long t0 = System.nanoTime();
-        for (int i = 0; i < iters; i++) {
-            e.run(x);
-        }
-        return (double) iters * batch / ((System.nanoTime() - t0) / 1e9);
-    }
-
-    private static double median(List<Double> v) {
-        double[] s = v.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-    }
-
-    /** One training step's worth of compute, as an engine: forward, cross-entropy, backward to every parameter. */
-    private static final class TrainingStep implements InferenceEngine {
-        private final Backprop backprop;
-        private final String output;
-
-        TrainingStep(mpq.graph.Graph g, int threads) {
-            List<String> params = new ArrayList<>();
-            g.initializers().forEach((name, c) -> {
-                if (c.type() == mpq.graph.DType.FLOAT && c.tensor().rank() >= 1) {
-                    params.add(name);
-                }
-            });
-            backprop = new Backprop(g, params, false, threads);
-            output = g.outputs().getFirst().name();
-        }
-
-        @Override
-        public String name() {
-            return "mpq forward+backward";
-        }
-
-        @Override
-        public Tensor run(Tensor batch) {
-            Tensor logits = backprop.forward(batch);
-            Tensor grad = Tensor.zeros(logits.shape());
-            int[] labels = new int[logits.dim(0)];   // class 0 throughout: the cost does not depend on the labels
-            Losses.crossEntropy(logits, labels, grad);
-            backprop.backward(Map.of(output, grad));
-            return logits;
-        }
-
-        @Override
-        public void close() {
-            backprop.close();
-        }
     }
 }

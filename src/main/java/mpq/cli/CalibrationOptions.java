@@ -6,6 +6,7 @@ import mpq.base.BadInputException;
 import mpq.data.Batches;
 import mpq.data.Dataset;
 import mpq.data.Distiller;
+import mpq.data.ModelInput;
 import mpq.data.Preprocess;
 import mpq.graph.Graph;
 import mpq.graph.ValueInfo;
@@ -32,22 +33,6 @@ final class CalibrationOptions {
     @Option(names = "--seed", paramLabel = "S", description = "Seed for the calibration sample (default: ${DEFAULT-VALUE}).")
     long seed = 0;
 
-    /**
-     * What the calibration examples depend on, for cache keys: the file (path, size, modification time), the limit
-     * and the seed; or the distillation's count, seed and settings.
-     */
-    String identity() throws IOException {
-        if (distilled()) {
-            Distiller.Settings d = Distiller.Settings.defaults(distilledCount(), seed);
-            return String.join("|", "distilled", Integer.toString(d.count()), Integer.toString(d.batch()),
-                    Integer.toString(d.iterations()), Double.toString(d.lr()), Long.toString(seed));
-        }
-        Path abs = calib.toAbsolutePath();
-        return String.join("|", abs.toString(), Long.toString(java.nio.file.Files.size(abs)),
-                java.nio.file.Files.getLastModifiedTime(abs).toString(), Integer.toString(calibLimit), Long.toString(seed))
-                + (calibPreprocessed ? "|preprocessed" : "");
-    }
-
     /** True for --calib distilled[:N]. */
     boolean distilled() {
         String s = calib.toString();
@@ -71,6 +56,21 @@ final class CalibrationOptions {
         throw new BadInputException("--calib '" + s + "': expected distilled or distilled:N with N ≥ 1");
     }
 
+    /** The options as given (defaults left out), for printing reproducible commands. */
+    java.util.List<String> options() {
+        java.util.List<String> o = new java.util.ArrayList<>(java.util.List.of("--calib", calib.toString()));
+        if (calibPreprocessed) {
+            o.add("--calib-preprocessed");
+        }
+        if (calibLimit != 1024) {
+            o.addAll(java.util.List.of("--calib-limit", Integer.toString(calibLimit)));
+        }
+        if (seed != 0) {
+            o.addAll(java.util.List.of("--seed", Long.toString(seed)));
+        }
+        return o;
+    }
+
     /**
      * The calibration examples for a model's input, preprocessed, in memory; distilled ones are model inputs
      * already (the preprocessing does not apply).
@@ -87,7 +87,7 @@ final class CalibrationOptions {
             return r.data();
         }
         Preprocess p = calibPreprocessed ? Preprocess.IDENTITY : pre;
-        try (Dataset d = ModelInput.open(calib, data, in, modelName, p)) {
+        try (Dataset d = ModelInput.open(calib, data.format, in, modelName, p)) {
             return Batches.sample(d, p, calibLimit, data.batch(), seed);
         } catch (IOException e) {
             throw new BadInputException(calib + ": " + e.getMessage());

@@ -15,6 +15,8 @@ import mpq.data.Preprocess;
 import mpq.eval.EvalResult;
 import mpq.graph.Graph;
 import mpq.graph.ValueInfo;
+import mpq.data.ModelInput;
+import mpq.eval.EvalSet;
 import mpq.onnx.OnnxModel;
 import mpq.quant.Estimators;
 import mpq.quant.IntGrid;
@@ -89,7 +91,7 @@ final class CompareCommand implements Callable<Integer> {
         PostTrainingQuantizer.Calibrated cal = PostTrainingQuantizer.calibrate(g, batches, common.threads(), progress);
         List<Cell> cells = new ArrayList<>();
         EvalResult fp;
-        try (EvalSet set = EvalSet.open(eval, in, model.toString(), dataOptions, pre, progress)) {
+        try (EvalSet set = dataOptions.evalSet(eval, in, model.toString(), progress)) {
             fp = set.evaluate(g, common.threads());
             for (int i = 0; i < configs.size(); i++) {
                 for (String est : estimators) {

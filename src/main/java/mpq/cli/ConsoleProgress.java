@@ -41,6 +41,11 @@ final class ConsoleProgress implements Progress {
     }
 
     @Override
+    public void note(String message) {
+        Output.human().println(message);
+    }
+
+    @Override
     public void close() {
         if (bar != null) {
             bar.close();

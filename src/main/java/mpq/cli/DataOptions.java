@@ -50,4 +50,33 @@ final class DataOptions {
     static Path path(String s) {
         return Path.of(s);
     }
+
+    /** Labelled data for a model's input, with these options' format, preprocessing, batch and limit. */
+    mpq.eval.EvalSet evalSet(Path file, mpq.graph.ValueInfo in, String modelName, mpq.base.Progress progress) {
+        return mpq.eval.EvalSet.open(file, format, in, modelName, preprocess(), batch(), limit(), progress);
+    }
+
+    /** The options that restate the data settings (defaults left out), for printing reproducible commands. */
+    java.util.List<String> options() {
+        java.util.List<String> o = new java.util.ArrayList<>();
+        if (format != null) {
+            o.addAll(java.util.List.of("--format", format));
+        }
+        if (limit > 0) {
+            o.addAll(java.util.List.of("--limit", Integer.toString(limit)));
+        }
+        if (batch != 128) {
+            o.addAll(java.util.List.of("--batch", Integer.toString(batch)));
+        }
+        if (scale != 1f) {
+            o.addAll(java.util.List.of("--scale", Output.number(scale)));
+        }
+        if (!(mean.length == 1 && mean[0] == 0f)) {
+            o.addAll(java.util.List.of("--mean", Output.numbers(mean)));
+        }
+        if (!(std.length == 1 && std[0] == 1f)) {
+            o.addAll(java.util.List.of("--std", Output.numbers(std)));
+        }
+        return o;
+    }
 }

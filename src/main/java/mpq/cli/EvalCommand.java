@@ -12,6 +12,7 @@ import mpq.eval.InferenceEngine;
 import mpq.eval.MpqEngine;
 import mpq.eval.OrtEngine;
 import mpq.graph.ValueInfo;
+import mpq.data.ModelInput;
 import mpq.onnx.OnnxModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -11,6 +11,7 @@ import mpq.data.Batches;
 import mpq.data.Preprocess;
 import mpq.graph.Graph;
 import mpq.graph.ValueInfo;
+import mpq.data.ModelInput;
 import mpq.onnx.OnnxModel;
 import mpq.quant.WeightLayer;
 import mpq.sensitivity.HessianOperator;

@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
 @Command(name = "mpq", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Mixed-precision post-training quantization of neural networks, in pure Java.", ""},
         subcommands = {DemoCommand.class, InspectCommand.class, EvalCommand.class, QuantizeCommand.class, CompareCommand.class,
-                HessianCommand.class, SearchCommand.class, ExportCommand.class, DistillCommand.class, TrainExampleCommand.class,
-                BenchCommand.class,
+                HessianCommand.class, SearchCommand.class, CompareMethodsCommand.class, MethodsCommand.class,
+                ExportCommand.class, DistillCommand.class, TrainExampleCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 internal error, 2 bad input or usage.",
                 "Every command takes --json and then prints exactly one JSON object on stdout; "

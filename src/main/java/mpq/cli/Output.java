@@ -31,6 +31,21 @@ final class Output {
         JSON.writeValue(out, value);
     }
 
+    /** A number as a user would type it on a command line: no trailing zeros. */
+    static String number(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v)
+                : new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
+    }
+
+    /** Numbers joined by commas, as list options take them. */
+    static String numbers(float[] v) {
+        List<String> s = new ArrayList<>();
+        for (float x : v) {
+            s.add(new java.math.BigDecimal(Float.toString(x)).stripTrailingZeros().toPlainString());
+        }
+        return String.join(",", s);
+    }
+
     /** A plain text table: columns padded to their widest cell; numeric-looking cells right-aligned. */
     static final class Table {
         private final List<String[]> rows = new ArrayList<>();

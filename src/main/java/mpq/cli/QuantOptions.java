@@ -1,13 +1,16 @@
 package mpq.cli;
 
-import mpq.quant.QuantConfig;
+import java.util.ArrayList;
+import java.util.List;
 import mpq.deploy.Target;
 import mpq.deploy.Targets;
+import mpq.quant.QuantConfig;
+import mpq.quant.Refiners;
 import picocli.CommandLine.Option;
 
 /**
  * Quantization choices shared by the commands that quantize: the deployment target, granularity, first/last policy,
- * bias correction.
+ * refiners.
  */
 final class QuantOptions {
     @Option(names = "--target", paramLabel = "T", description = "The runtime the model is quantized for, so that what "
@@ -25,17 +28,48 @@ final class QuantOptions {
                     + "--no-keep-first-last quantizes them like the rest).")
     boolean keepFirstLast;
 
-    @Option(names = "--bias-correction", description = "Correct each layer's bias for the mean shift quantization "
-            + "causes, measured on the calibration data (one extra pass per layer).")
+    @Option(names = "--refine", split = ",", paramLabel = "NAME", description = "Refiners to run after quantization, "
+            + "in order (mpq methods lists them): e.g. bias-correction.")
+    List<String> refine = List.of();
+
+    @Option(names = "--bias-correction", description = "The same as --refine bias-correction: each layer's bias "
+            + "absorbs the mean shift quantization causes, measured on the calibration data.")
     boolean biasCorrection;
 
     Target target() {
         return Targets.byName(target);
     }
 
+    /** --refine with --bias-correction added (once). */
+    List<String> refiners() {
+        List<String> r = new ArrayList<>(refine);
+        if (biasCorrection && !r.contains(Refiners.BIAS_CORRECTION)) {
+            r.add(Refiners.BIAS_CORRECTION);
+        }
+        return r;
+    }
+
     /** Uniform bits with these choices and the given estimators (weights, activations). */
     QuantConfig config(int wBits, int aBits, String weightEstimator, String actEstimator) {
         return new QuantConfig(new QuantConfig.LayerSpec(wBits, aBits, !perTensor, weightEstimator, actEstimator),
-                keepFirstLast, java.util.List.of(), biasCorrection, target());
+                keepFirstLast, List.of(), refiners(), target());
+    }
+
+    /** The command-line options that restate these choices (defaults left out), for printing reproducible commands. */
+    List<String> options() {
+        List<String> o = new ArrayList<>();
+        if (!target.equals(Targets.DEFAULT.name())) {
+            o.addAll(List.of("--target", target));
+        }
+        if (perTensor) {
+            o.add("--per-tensor");
+        }
+        if (!keepFirstLast) {
+            o.add("--no-keep-first-last");
+        }
+        if (!refiners().isEmpty()) {
+            o.addAll(List.of("--refine", String.join(",", refiners())));
+        }
+        return o;
     }
 }

@@ -12,7 +12,11 @@ import mpq.data.Preprocess;
 import mpq.eval.EvalResult;
 import mpq.graph.Graph;
 import mpq.graph.ValueInfo;
+import mpq.data.ModelInput;
+import mpq.eval.EvalSet;
 import mpq.onnx.OnnxModel;
+import mpq.pipeline.Deployment;
+import mpq.pipeline.ExportReport;
 import mpq.quant.Estimators;
 import mpq.quant.IntGrid;
 import mpq.quant.PostTrainingQuantizer;
@@ -89,45 +93,31 @@ final class QuantizeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         QuantConfig cfg = config();
-        Preprocess pre = dataOptions.preprocess();
-        OnnxModel m = OnnxModel.load(model);
-        Graph g = m.graph();
+        Graph g = OnnxModel.load(model).graph();
         ValueInfo in = ModelInput.single(g, model.toString());
         long t0 = System.nanoTime();
-        Batches batches = calibration.load(g, in, model.toString(), dataOptions, pre, common.threads());
+        Batches batches = calibration.load(g, in, model.toString(), dataOptions, dataOptions.preprocess(),
+                common.threads());
         ConsoleProgress progress = new ConsoleProgress();
         PostTrainingQuantizer.Result r = PostTrainingQuantizer.run(g, cfg, batches, common.threads(), progress);
         double quantSeconds = (System.nanoTime() - t0) / 1e9;
-
         EvalResult fp = null, q = null;
-        if (eval != null) {
-            try (EvalSet set = EvalSet.open(eval, in, model.toString(), dataOptions, pre, progress)) {
+        ExportReport exported = null;
+        try (EvalSet set = eval == null ? null : dataOptions.evalSet(eval, in, model.toString(), progress)) {
+            if (set != null) {
                 fp = set.evaluate(g, common.threads());
                 q = set.evaluate(r.quantized(), common.threads());
             }
+            if (export != null) {
+                exported = Deployment.export(r.floatGraph(), r.recipe(), model.toString(), export, false, set,
+                        common.threads());
+            }
         }
-        long bytes = WeightSize.bytes(r.floatGraph(), r.recipe());
-        long floatBytes = WeightSize.float32Bytes(r.floatGraph());
-        Map<String, Object> summary = summary(cfg, batches, r, fp, q, bytes, floatBytes, quantSeconds);
+        QuantizeOutput output = new QuantizeOutput(this, cfg, batches, r, fp, q, quantSeconds, exported);
         if (out != null) {
-            ObjectNode recipe = RecipeJson.toJson(r.recipe());
-            recipe.put("model", model.toString());
-            RecipeJson.write(recipe, out.resolve("recipe.json"));
-            mpq.base.AtomicFiles.write(out.resolve("summary.json"), o -> Output.writeJson(o, summary));
+            output.writeFiles(out);
         }
-        Map<String, Object> exported = null;
-        if (export != null) {
-            exported = ExportCommand.export(r, model, g, export, eval, dataOptions, common);
-            summary.put("export", exported);
-        }
-        if (common.json) {
-            Output.json(summary);
-        } else {
-            printHuman(cfg, batches, r, fp, q, bytes, floatBytes);
-        }
-        if (exported != null && !common.json) {
-            ExportCommand.print(exported);
-        }
+        output.print();
         return 0;
     }
 
@@ -142,127 +132,5 @@ final class QuantizeCommand implements Callable<Integer> {
             cfg = cfg.withOverride(QuantConfig.Override.parse(s));
         }
         return cfg;
-    }
-
-    private Map<String, Object> summary(QuantConfig cfg, Batches batches, PostTrainingQuantizer.Result r,
-                                        EvalResult fp, EvalResult q, long bytes, long floatBytes, double seconds) {
-        Map<String, Object> j = new LinkedHashMap<>();
-        j.put("model", model.toString());
-        j.put("w_bits", wBits);
-        j.put("a_bits", aBits);
-        j.put("target", cfg.target().name());
-        j.put("estimator", estimator);
-        j.put("weight_estimator", cfg.defaults().weightEstimator());
-        j.put("per_channel", !quant.perTensor);
-        j.put("keep_first_last", quant.keepFirstLast);
-        j.put("bias_correction", quant.biasCorrection);
-        j.put("calib", calibration.calib.toString());
-        j.put("calib_images", batches.examples());
-        j.put("seed", calibration.seed);
-        j.put("weight_bytes", bytes);
-        j.put("float_weight_bytes", floatBytes);
-        j.put("quantize_seconds", seconds);
-        if (q != null) {
-            j.put("eval", eval.toString());
-            j.put("eval_images", q.count());
-            j.put("top1", q.top1());
-            j.put("top1_correct", q.top1Correct());
-            j.put("fp32_top1", fp.top1());
-            j.put("fp32_top1_correct", fp.top1Correct());
-            j.put("top5", q.top5());
-            j.put("mean_cross_entropy", q.meanCrossEntropy());
-        }
-        List<Map<String, Object>> layers = new ArrayList<>();
-        for (PostTrainingQuantizer.LayerReport l : r.layers()) {
-            Map<String, Object> o = new LinkedHashMap<>();
-            o.put("name", l.name());
-            o.put("op", l.opType());
-            o.put("params", l.params());
-            o.put("w_bits", l.weightBits());
-            o.put("a_bits", l.actBits());
-            o.put("per_channel", l.perChannel());
-            o.put("first_or_last", l.edge());
-            o.put("weight_sqnr_db", finite(l.weightSqnrDb()));
-            layers.add(o);
-        }
-        j.put("layers", layers);
-        List<Map<String, Object>> acts = new ArrayList<>();
-        for (PostTrainingQuantizer.ActivationReport a : r.activations()) {
-            Map<String, Object> o = new LinkedHashMap<>();
-            o.put("value", a.value());
-            o.put("bits", a.bits());
-            o.put("min", a.min());
-            o.put("max", a.max());
-            o.put("clip_lo", a.lo());
-            o.put("clip_hi", a.hi());
-            o.put("sqnr_db", finite(a.sqnrDb()));
-            acts.add(o);
-        }
-        j.put("activations", acts);
-        return j;
-    }
-
-    /** JSON has no infinity: an exact (noise-free) quantization reports null. */
-    private static Double finite(double v) {
-        return Double.isFinite(v) ? v : null;
-    }
-
-    private void printHuman(QuantConfig cfg, Batches batches, PostTrainingQuantizer.Result r, EvalResult fp,
-                            EvalResult q, long bytes, long floatBytes) {
-        var o = Output.human();
-        String we = cfg.defaults().weightEstimator();
-        o.printf("%s: W%dA%d, estimator %s%s, %s weights, first/last layers %s%s%n", model.getFileName(), wBits, aBits,
-                estimator, we.equals(estimator) ? "" : " (weights " + we + ")",
-                quant.perTensor ? "per-tensor" : "per-channel",
-                quant.keepFirstLast ? "at 8 bits" : "quantized like the rest", quant.biasCorrection ? ", bias correction" : "");
-        o.printf("calibration: %d examples of %s (seed %d)%n", batches.examples(), calibration.calib.getFileName(),
-                calibration.seed);
-        List<String> narrowed = narrowedByTarget(cfg, r);
-        o.printf("target: %s%s%n%n", cfg.target().name(), narrowed.isEmpty() ? "" : "; " + narrowed.size()
-                + " layer(s) with 8-bit inputs get 7-bit weights, as uint8×int8 kernels without VNNI add products in "
-                + "pairs into int16 (--target ort-x86-vnni keeps 8 bits for CPUs with VNNI)");
-        Output.Table t = new Output.Table("layer", "op", "params", "w bits", "a bits", "weight SQNR dB");
-        for (PostTrainingQuantizer.LayerReport l : r.layers()) {
-            t.add(l.name() + (l.edge() ? " *" : ""), l.opType(), l.params(), l.weightBits(), l.actBits(), db(l.weightSqnrDb()));
-        }
-        t.print(o);
-        o.println("(* first or last layer)");
-        o.println();
-        Output.Table a = new Output.Table("activation", "bits", "observed min", "observed max", "clip lo", "clip hi", "SQNR dB");
-        for (PostTrainingQuantizer.ActivationReport x : r.activations()) {
-            a.add(x.value(), x.bits(), fmt(x.min()), fmt(x.max()), fmt(x.lo()), fmt(x.hi()), db(x.sqnrDb()));
-        }
-        a.print(o);
-        o.println();
-        o.printf("weights: %,d bytes quantized, %,d bytes float32 (%.1fx smaller)%n", bytes, floatBytes,
-                (double) floatBytes / bytes);
-        if (q != null) {
-            o.printf("top-1: quantized %.2f%% (%d/%d), float %.2f%% (%d/%d), change %+.2f points%n",
-                    100 * q.top1(), q.top1Correct(), q.count(), 100 * fp.top1(), fp.top1Correct(), fp.count(),
-                    100 * (q.top1() - fp.top1()));
-        }
-        if (out != null) {
-            o.println("wrote " + out.resolve("recipe.json") + " and " + out.resolve("summary.json"));
-        }
-    }
-
-    /** The layers whose weights the target gave fewer bits than asked for. */
-    private static List<String> narrowedByTarget(QuantConfig cfg, PostTrainingQuantizer.Result r) {
-        QuantConfig exact = cfg.withTarget(mpq.deploy.Targets.ORT_X86_VNNI);
-        List<String> out = new ArrayList<>();
-        for (PostTrainingQuantizer.LayerReport l : r.layers()) {
-            if (l.weightBits() < exact.specFor(l.name(), l.edge()).weightBits()) {
-                out.add(l.name());
-            }
-        }
-        return out;
-    }
-
-    private static String db(double v) {
-        return Double.isFinite(v) ? String.format("%.1f", v) : "exact";
-    }
-
-    private static String fmt(double v) {
-        return String.format("%.4g", v);
     }
 }

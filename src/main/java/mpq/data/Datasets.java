@@ -11,6 +11,11 @@ public final class Datasets {
 
     public static final String FORMATS = "cifar10, idx, images, npy";
 
+    /** A file's dataset, its format guessed from the path (image folders need {@link #open(Path, String, int[])}). */
+    public static Dataset open(Path path) {
+        return open(path, null, new int[0]);
+    }
+
     /**
      * @param format cifar10, idx, images, npy, or null to guess from the path
      * @param itemShape the model's input shape without the batch axis (used to size images from folders)

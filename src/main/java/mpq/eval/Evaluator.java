@@ -13,6 +13,13 @@ import mpq.tensor.Tensor;
 public final class Evaluator {
     private Evaluator() {}
 
+    /** A graph on all of a dataset, on all cores, in batches of 128, without progress reports. */
+    public static EvalResult evaluate(mpq.graph.Graph g, Dataset data, Preprocess pre) {
+        try (MpqEngine e = new MpqEngine(g, Runtime.getRuntime().availableProcessors())) {
+            return evaluate(e, data, pre, 128, 0, Progress.NONE);
+        }
+    }
+
     public static EvalResult evaluate(InferenceEngine engine, Dataset data, Preprocess pre, int batchSize, int limit,
                                       Progress progress) {
         if (!data.hasLabels()) {

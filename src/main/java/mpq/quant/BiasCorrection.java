@@ -15,8 +15,16 @@ import mpq.tensor.Tensor;
  * one at a time in graph order, each measured with the corrections before it in place, so a shift is not corrected
  * twice downstream.
  */
-public final class BiasCorrection {
-    private BiasCorrection() {}
+public final class BiasCorrection implements Refiner {
+    @Override
+    public String name() {
+        return Refiners.BIAS_CORRECTION;
+    }
+
+    @Override
+    public QuantRecipe refine(PostTrainingQuantizer.Calibrated c, QuantRecipe recipe, int threads, Progress progress) {
+        return apply(c.floatGraph(), recipe, c.data(), threads, progress);
+    }
 
     public static QuantRecipe apply(Graph g, QuantRecipe recipe, Batches data, int threads, Progress progress) {
         Map<String, WeightLayer> byName = new HashMap<>();

@@ -56,7 +56,7 @@ public final class PostTrainingQuantizer {
         return new Calibrated(g, targets, Calibration.observe(g, values, calib, threads, progress), calib);
     }
 
-    /** Chooses every range for one configuration and builds the quantized graph. */
+    /** Chooses every range for one configuration, runs its refiners, and builds the quantized graph. */
     public static Result quantize(Calibrated c, QuantConfig cfg, int threads, Progress progress) {
         Graph g = c.floatGraph();
         QuantTargets targets = c.targets();
@@ -79,7 +79,7 @@ public final class PostTrainingQuantizer {
             // The input may be wider than the layer asked for (shared with a wider reader): the target decides on it.
             int wBits = cfg.target().weightBits(s.weightBits(), actBits.getOrDefault(l.input(), s.actBits()));
             Tensor w = g.weight(l.weight());
-            QuantParams p = WeightQuantizer.params(w, s.perChannel() ? l.channelAxis() : -1, wBits,
+            QuantParams p = Representations.DEFAULT.weightParams(w, s.perChannel() ? l.channelAxis() : -1, wBits,
                     Estimators.byName(s.weightEstimator()));
             layerQuants.add(new QuantRecipe.LayerQuant(l.name(), l.node().opType(), l.weight(), l.input(),
                     wBits, s.actBits(), p, s.weightEstimator()));
@@ -93,10 +93,8 @@ public final class PostTrainingQuantizer {
         for (QuantTargets.Activation a : targets.activations()) {
             QuantConfig.LayerSpec s = a.readers().isEmpty() ? cfg.defaults() : specs.get(a.readers().getFirst().name());
             int bits = actBits.get(a.value());
-            IntGrid grid = new IntGrid(bits, false);
             Histogram h = hist.get(a.value());
-            Range r = Estimators.byName(s.actEstimator()).estimate(h, grid, false);
-            QuantParams p = QuantParams.of(grid, false, r);
+            QuantParams p = Representations.DEFAULT.activationParams(h, bits, Estimators.byName(s.actEstimator()));
             actQuants.add(new QuantRecipe.ActivationQuant(a.value(), p, s.actEstimator()));
             double meanSquare = h.count() == 0 ? 0 : h.sumOfSquares() / h.count();
             double noise = new QuantError(h).meanSquared(p);
@@ -106,8 +104,8 @@ public final class PostTrainingQuantizer {
         }
 
         QuantRecipe recipe = new QuantRecipe(layerQuants, actQuants, Map.of(), cfg.target());
-        if (cfg.biasCorrection()) {
-            recipe = BiasCorrection.apply(g, recipe, c.data(), threads, progress);
+        for (String name : cfg.refiners()) {
+            recipe = Refiners.byName(name).refine(c, recipe, threads, progress);
         }
         return new Result(g, FakeQuantPass.apply(g, recipe), recipe, layerReports, actReports);
     }

@@ -17,11 +17,11 @@ import mpq.deploy.Targets;
  * @param keepFirstLast  first layers (reading the model input) and last layers (producing an output) get 8-bit
  *                       weights and inputs unless an override names them
  * @param overrides      applied in order after the defaults and the first/last policy; later ones win
- * @param biasCorrection correct each layer's bias for the mean shift quantization causes (empirical, per channel)
+ * @param refiners       refiners run after quantization, in order, by name ({@link Refiners}), e.g. bias-correction
  * @param target         the runtime the model is quantized for: it may narrow the weight grids (see
  *                       {@link Target#weightBits}), applied after everything else
  */
-public record QuantConfig(LayerSpec defaults, boolean keepFirstLast, List<Override> overrides, boolean biasCorrection,
+public record QuantConfig(LayerSpec defaults, boolean keepFirstLast, List<Override> overrides, List<String> refiners,
                           Target target) {
     /** The bits the first/last-layer policy keeps. */
     public static final int EDGE_BITS = 8;
@@ -91,7 +91,17 @@ public record QuantConfig(LayerSpec defaults, boolean keepFirstLast, List<Overri
 
     public QuantConfig {
         overrides = List.copyOf(overrides);
+        refiners = List.copyOf(refiners);
+        refiners.forEach(Refiners.REGISTRY::method);   // an unknown name fails here, listing the known ones
         java.util.Objects.requireNonNull(target, "target");
+    }
+
+    /**
+     * The standard settings a search starts from: those of {@link #uniform} at 8 bits; the search sets every layer's
+     * bits.
+     */
+    public static QuantConfig standard() {
+        return uniform(8, 8);
     }
 
     /**
@@ -99,7 +109,7 @@ public record QuantConfig(LayerSpec defaults, boolean keepFirstLast, List<Overri
      * default target.
      */
     public static QuantConfig uniform(int weightBits, int actBits) {
-        return new QuantConfig(new LayerSpec(weightBits, actBits, true, "mse", "mse"), true, List.of(), false,
+        return new QuantConfig(new LayerSpec(weightBits, actBits, true, "mse", "mse"), true, List.of(), List.of(),
                 Targets.DEFAULT);
     }
 
@@ -110,25 +120,25 @@ public record QuantConfig(LayerSpec defaults, boolean keepFirstLast, List<Overri
     }
 
     public QuantConfig withDefaults(LayerSpec d) {
-        return new QuantConfig(d, keepFirstLast, overrides, biasCorrection, target);
+        return new QuantConfig(d, keepFirstLast, overrides, refiners, target);
     }
 
     public QuantConfig withKeepFirstLast(boolean keep) {
-        return new QuantConfig(defaults, keep, overrides, biasCorrection, target);
+        return new QuantConfig(defaults, keep, overrides, refiners, target);
     }
 
-    public QuantConfig withBiasCorrection(boolean on) {
-        return new QuantConfig(defaults, keepFirstLast, overrides, on, target);
+    public QuantConfig withRefiners(List<String> names) {
+        return new QuantConfig(defaults, keepFirstLast, overrides, names, target);
     }
 
     public QuantConfig withOverride(Override o) {
         List<Override> list = new ArrayList<>(overrides);
         list.add(o);
-        return new QuantConfig(defaults, keepFirstLast, list, biasCorrection, target);
+        return new QuantConfig(defaults, keepFirstLast, list, refiners, target);
     }
 
     public QuantConfig withTarget(Target t) {
-        return new QuantConfig(defaults, keepFirstLast, overrides, biasCorrection, t);
+        return new QuantConfig(defaults, keepFirstLast, overrides, refiners, t);
     }
 
     /**

@@ -6,12 +6,12 @@ import java.util.function.DoubleFunction;
  * Mean squared quantization error of the data a histogram summarises, each non-empty bin standing for its values
  * at its centre. Built once per histogram, then evaluated for many candidate ranges.
  */
-final class QuantError {
+public final class QuantError {
     private final float[] centers;
     private final double[] counts;
     private final double total;
 
-    QuantError(Histogram h) {
+    public QuantError(Histogram h) {
         int n = 0;
         for (int i = 0; i < h.bins(); i++) {
             if (h.countAt(i) > 0) {
@@ -33,7 +33,7 @@ final class QuantError {
     }
 
     /** Mean over all values of (x − Q(x))² under per-tensor parameters. */
-    double meanSquared(QuantParams p) {
+    public double meanSquared(QuantParams p) {
         if (total == 0) {
             return 0;
         }

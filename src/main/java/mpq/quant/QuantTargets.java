@@ -130,6 +130,22 @@ public record QuantTargets(List<WeightLayer> layers, Set<String> edgeLayers, Lis
         return groups;
     }
 
+    /**
+     * Groups of weight layers that read one quantized activation: its one grid gives them the same input bits, so an
+     * allocation must give them the same activation bits.
+     */
+    public List<Set<String>> sharedInputGroups() {
+        List<Set<String>> groups = new ArrayList<>();
+        for (Activation a : activations) {
+            if (a.readers().size() > 1) {
+                Set<String> g = new java.util.LinkedHashSet<>();
+                a.readers().forEach(l -> g.add(l.name()));
+                groups.add(g);
+            }
+        }
+        return groups;
+    }
+
     public boolean isEdge(WeightLayer l) {
         return edgeLayers.contains(l.name());
     }

@@ -1,104 +1,71 @@
 package mpq.report;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import mpq.quant.Bits;
 import mpq.sensitivity.SensitivityTable;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.HeatMapChartBuilder;
-import org.knowm.xchart.VectorGraphicsEncoder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.Styler;
 
 /**
- * The HTML report of a mixed-precision search: a Pareto plot (weight size against top-1, the mixed-precision
- * frontier at several budgets next to uniform bit-widths), the bits chosen per layer, and a heat-map of the
- * sensitivities. Plots are inline SVG, so the file stands alone.
+ * The HTML report of a mixed-precision search: a size–accuracy plot (the mixed-precision frontier at several
+ * budgets next to uniform bit-widths), the bits chosen per layer, and a heat-map of the sensitivities, each plot with
+ * the layers' names. Plots are inline SVG, so the file stands alone.
  */
 public final class SearchReport {
     private SearchReport() {}
 
-    /** One evaluated configuration: its label, weight size and top-1 (fraction). */
-    public record Point(String label, double weightBytes, double top1) {}
-
-    public static String html(String title, Map<String, String> summary, SensitivityTable table, int[] chosenBits,
-                              List<Point> mixed, List<Point> uniform) {
-        System.setProperty("java.awt.headless", "true");
-        StringBuilder h = new StringBuilder();
-        h.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>").append(esc(title))
-                .append("</title><style>body{font-family:sans-serif;max-width:1000px;margin:2em auto;color:#222}"
-                        + "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}"
-                        + "th{background:#f4f4f4}td:first-child{text-align:left}</style></head><body>\n");
-        h.append("<h1>").append(esc(title)).append("</h1>\n<table>");
-        summary.forEach((k, v) -> h.append("<tr><th>").append(esc(k)).append("</th><td>").append(esc(v)).append("</td></tr>"));
-        h.append("</table>\n");
+    /**
+     * @param chosen   per layer of the table, the (w, a) the search gave it
+     * @param evalData the evaluation data's name, for the curve's caption
+     */
+    public static String html(String title, Map<String, String> summary, SensitivityTable table, List<Bits> chosen,
+                              List<Point> mixed, List<Point> uniform, String evalData) {
+        StringBuilder h = Html.page(title, summary);
         if (!mixed.isEmpty() || !uniform.isEmpty()) {
-            h.append("<h2>Size against accuracy</h2>\n").append(svg(pareto(mixed, uniform)));
+            Map<String, List<Point>> series = new LinkedHashMap<>();
+            series.put("mixed precision", mixed);
+            series.put("uniform", uniform);
+            List<Point> all = new ArrayList<>(mixed);
+            all.addAll(uniform);
+            h.append("<h2>Size against accuracy</h2>\n<p>").append(Html.esc(Html.measuredOn(all, evalData)))
+                    .append("</p>\n").append(Html.svg(Html.sizeAccuracy(series, Set.of("mixed precision", "uniform"))));
             h.append(pointsTable(mixed, uniform));
         }
-        h.append("<h2>Bits per layer</h2>\n").append(svg(bitsChart(table, chosenBits)));
-        h.append("<h2>Sensitivity (log10) per layer and bit-width</h2>\n").append(svg(heatMap(table)));
-        h.append(sensitivityTable(table, chosenBits));
-        h.append("</body></html>\n");
-        return h.toString();
+        h.append("<h2>Bits per layer</h2>\n").append(Html.svg(bitsChart(table, chosen)));
+        h.append("<h2>Sensitivity (log10) per layer and (weight, activation) bits</h2>\n").append(Html.svg(heatMap(table)));
+        h.append(sensitivityTable(table, chosen));
+        return Html.end(h);
     }
 
-    private static XYChart pareto(List<Point> mixed, List<Point> uniform) {
-        XYChart c = new XYChartBuilder().width(900).height(500).xAxisTitle("weight size (KB)").yAxisTitle("top-1 (%)")
+    private static CategoryChart bitsChart(SensitivityTable table, List<Bits> chosen) {
+        CategoryChart c = new CategoryChartBuilder().width(900).height(500).xAxisTitle("layer").yAxisTitle("bits")
                 .build();
-        addSeries(c, "mixed precision", mixed);
-        addSeries(c, "uniform", uniform);
-        return c;
-    }
-
-    private static void addSeries(XYChart c, String name, List<Point> points) {
-        if (points.isEmpty()) {
-            return;
+        c.getStyler().setXAxisLabelRotation(75).setLegendPosition(Styler.LegendPosition.InsideNE);
+        c.addSeries("weights", table.layers(), chosen.stream().map(b -> (Number) b.w()).toList());
+        if (Bits.actWidths(chosen).length > 1) {
+            c.addSeries("input activations", table.layers(), chosen.stream().map(b -> (Number) b.a()).toList());
+        } else {
+            c.getStyler().setLegendVisible(false);
         }
-        List<Point> sorted = new ArrayList<>(points);
-        sorted.sort((a, b) -> Double.compare(a.weightBytes(), b.weightBytes()));
-        double[] x = sorted.stream().mapToDouble(p -> p.weightBytes() / 1024).toArray();
-        double[] y = sorted.stream().mapToDouble(p -> 100 * p.top1()).toArray();
-        XYSeries s = c.addSeries(name, x, y);
-        s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
-    }
-
-    private static CategoryChart bitsChart(SensitivityTable table, int[] bits) {
-        CategoryChart c = new CategoryChartBuilder().width(900).height(400).xAxisTitle("layer").yAxisTitle("weight bits")
-                .build();
-        List<String> names = new ArrayList<>();
-        List<Integer> values = new ArrayList<>();
-        for (int l = 0; l < table.layers().size(); l++) {
-            names.add(Integer.toString(l));
-            values.add(bits[l]);
-        }
-        c.addSeries("bits", names, values);
-        c.getStyler().setLegendVisible(false);
         return c;
     }
 
     private static HeatMapChart heatMap(SensitivityTable table) {
-        HeatMapChart c = new HeatMapChartBuilder().width(900).height(450).title("log10 sensitivity (darker: more sensitive)")
+        HeatMapChart c = new HeatMapChartBuilder().width(900).height(550).title("log10 sensitivity (darker: more sensitive)")
                 .xAxisTitle("layer").yAxisTitle("bits").build();
-        List<Integer> xs = new ArrayList<>(), ys = new ArrayList<>();
-        for (int l = 0; l < table.layers().size(); l++) {
-            xs.add(l);
-        }
-        for (int b : table.bits()) {
-            ys.add(b);
-        }
+        c.getStyler().setXAxisLabelRotation(75);
+        List<String> ys = table.cells().stream().map(Bits::toString).toList();
         List<Number[]> cells = new ArrayList<>();
         double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
         for (int l = 0; l < table.layers().size(); l++) {
-            for (int k = 0; k < table.bits().length; k++) {
+            for (int k = 0; k < table.cells().size(); k++) {
                 double v = Math.log10(Math.max(1e-12, table.value(l, k)));
                 cells.add(new Number[] {l, k, v});
                 min = Math.min(min, v);
@@ -109,7 +76,7 @@ public final class SearchReport {
         // value is negative (log10 of sensitivities below 1), so the range is set here.
         c.getStyler().setMin(Math.floor(min)).setMax(Math.max(Math.ceil(max), Math.floor(min) + 1) + 0.0);   // + 0.0: no "-0.0" label
         c.getStyler().setHeatMapValueDecimalPattern("0.0");
-        c.addSeries("sensitivity", xs, ys, cells);
+        c.addSeries("sensitivity", table.layers(), ys, cells);
         return c;
     }
 
@@ -117,43 +84,27 @@ public final class SearchReport {
         StringBuilder t = new StringBuilder("<table><tr><th>configuration</th><th>weight bytes</th><th>top-1 %</th></tr>");
         for (List<Point> list : List.of(mixed, uniform)) {
             for (Point p : list) {
-                t.append(String.format("<tr><td>%s</td><td>%,.0f</td><td>%.2f</td></tr>", esc(p.label()), p.weightBytes(),
-                        100 * p.top1()));
+                t.append(String.format("<tr><td>%s</td><td>%,.0f</td><td>%.2f</td></tr>", Html.esc(p.label()),
+                        p.weightBytes(), 100 * p.top1()));
             }
         }
         return t.append("</table>\n").toString();
     }
 
-    private static String sensitivityTable(SensitivityTable table, int[] chosen) {
+    private static String sensitivityTable(SensitivityTable table, List<Bits> chosen) {
         StringBuilder t = new StringBuilder("<table><tr><th>#</th><th>layer</th><th>bits</th>");
-        for (int b : table.bits()) {
-            t.append("<th>").append(b).append(" bits</th>");
+        for (Bits b : table.cells()) {
+            t.append("<th>").append(b).append("</th>");
         }
         t.append("</tr>");
         for (int l = 0; l < table.layers().size(); l++) {
-            t.append("<tr><td>").append(l).append("</td><td style=\"text-align:left\">").append(esc(table.layers().get(l)))
-                    .append("</td><td>").append(chosen[l]).append("</td>");
-            for (int k = 0; k < table.bits().length; k++) {
+            t.append("<tr><td>").append(l).append("</td><td style=\"text-align:left\">")
+                    .append(Html.esc(table.layers().get(l))).append("</td><td>").append(chosen.get(l)).append("</td>");
+            for (int k = 0; k < table.cells().size(); k++) {
                 t.append(String.format("<td>%.3g</td>", table.value(l, k)));
             }
             t.append("</tr>");
         }
         return t.append("</table>\n").toString();
-    }
-
-    private static String svg(Chart<?, ?> chart) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            VectorGraphicsEncoder.saveVectorGraphic(chart, out, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
-            String s = out.toString(StandardCharsets.UTF_8);
-            int start = s.indexOf("<svg");   // drop the XML prolog and doctype to inline it
-            return (start >= 0 ? s.substring(start) : s) + "\n";
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String esc(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }

@@ -1,20 +1,23 @@
 package mpq.search;
 
+import java.util.List;
+import mpq.quant.Bits;
+
 /**
- * One layer's candidates (e.g. weight bit-widths), each with the sensitivity the allocator minimises and its cost in
- * every resource of the problem (cost[resource][option]).
+ * One layer's candidates, (weight bits, input activation bits) cells, each with the sensitivity the allocator
+ * minimises and its cost in every resource of the problem (cost[resource][option]).
  */
-public record LayerOptions(String name, int[] bits, double[] sensitivity, double[][] cost) {
+public record LayerOptions(String name, List<Bits> cells, double[] sensitivity, double[][] cost) {
     public LayerOptions {
-        if (bits.length == 0 || sensitivity.length != bits.length) {
+        cells = List.copyOf(cells);
+        if (cells.isEmpty() || sensitivity.length != cells.size()) {
             throw new IllegalArgumentException(name + ": need one sensitivity per option");
         }
         for (double[] c : cost) {
-            if (c.length != bits.length) {
+            if (c.length != cells.size()) {
                 throw new IllegalArgumentException(name + ": need one cost per option and resource");
             }
         }
-        bits = bits.clone();
         sensitivity = sensitivity.clone();
         double[][] copy = new double[cost.length][];
         for (int r = 0; r < cost.length; r++) {
@@ -24,6 +27,6 @@ public record LayerOptions(String name, int[] bits, double[] sensitivity, double
     }
 
     public int options() {
-        return bits.length;
+        return cells.size();
     }
 }

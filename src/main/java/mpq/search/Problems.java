@@ -6,6 +6,7 @@ import java.util.Set;
 import mpq.base.BadInputException;
 import mpq.hardware.Budget;
 import mpq.hardware.LayerShape;
+import mpq.quant.Bits;
 import mpq.sensitivity.SensitivityTable;
 
 /** Builds the allocation problem from a sensitivity table, the layers' shapes and the budgets. */
@@ -13,13 +14,14 @@ public final class Problems {
     private Problems() {}
 
     /**
-     * One option per allowed bit-width (fixed layers: only {@code fixedBits}, allowed or not), sensitivity from the
-     * table, each budget's cost model applied at (b, actBits). Tie groups that share a layer are merged into one; a
-     * group with a fixed layer is fixed as a whole.
+     * One option per (w, a) cell of the table (fixed layers: only {@code fixedCell}, in the table or not),
+     * sensitivity from the table, each budget's cost model applied at the cell. Tie groups that share a layer are
+     * merged into one; a group with a fixed layer is fixed as a whole. sharedInputs are groups of layers that read one
+     * activation (see {@code QuantTargets.sharedInputGroups}): they get the same activation bits.
      */
     public static AllocationProblem build(SensitivityTable table, List<LayerShape> shapes, Set<String> fixed,
-                                          int fixedBits, int actBits, boolean perChannel, List<Budget> budgets,
-                                          List<Set<String>> ties) {
+                                          Bits fixedCell, boolean perChannel, List<Budget> budgets,
+                                          List<Set<String>> ties, List<Set<String>> sharedInputs) {
         List<int[]> groups = disjointGroups(table.layers(), ties);
         fixed = new java.util.HashSet<>(fixed);
         for (int[] g : groups) {
@@ -38,81 +40,48 @@ public final class Problems {
             String name = table.layers().get(l);
             LayerShape shape = shapes.stream().filter(s -> s.name().equals(name)).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("no shape for layer " + name));
-            int[] bits;
+            List<Bits> cells;
             double[] sens;
             if (fixed.contains(name)) {
-                // A fixed layer's sensitivity is the same in every allocation: 0 where the table has no such column.
-                int k = indexOf(table.bits(), fixedBits);
-                bits = new int[] {fixedBits};
+                // A fixed layer's sensitivity is the same in every allocation: 0 where the table has no such cell.
+                int k = table.indexOf(fixedCell);
+                cells = List.of(fixedCell);
                 sens = new double[] {k < 0 ? 0 : table.value(l, k)};
             } else {
-                bits = table.bits().clone();
-                sens = new double[bits.length];
-                for (int k = 0; k < bits.length; k++) {
+                cells = table.cells();
+                sens = new double[cells.size()];
+                for (int k = 0; k < cells.size(); k++) {
                     sens[k] = table.value(l, k);
                 }
             }
-            double[][] cost = new double[budgets.size()][bits.length];
-            for (int i = 0; i < bits.length; i++) {
+            double[][] cost = new double[budgets.size()][cells.size()];
+            for (int i = 0; i < cells.size(); i++) {
                 for (int r = 0; r < budgets.size(); r++) {
-                    cost[r][i] = budgets.get(r).model().cost(shape, bits[i], actBits, perChannel);
+                    cost[r][i] = budgets.get(r).model().cost(shape, cells.get(i).w(), cells.get(i).a(), perChannel);
                 }
             }
-            layers.add(new LayerOptions(name, bits, sens, cost));
+            layers.add(new LayerOptions(name, cells, sens, cost));
         }
         List<String> resources = budgets.stream().map(b -> b.model().resource()).toList();
         double[] limits = budgets.stream().mapToDouble(Budget::limit).toArray();
-        return new AllocationProblem(layers, resources, limits, groups);
+        return new AllocationProblem(layers, resources, limits, groups, disjointGroups(table.layers(), sharedInputs));
     }
 
-    private static int indexOf(int[] a, int v) {
-        for (int i = 0; i < a.length; i++) {
-            if (a[i] == v) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    /** The ties as index groups, overlapping groups united (union–find), singletons dropped. */
+    /** The ties as index groups, overlapping groups united, singletons dropped. */
     static List<int[]> disjointGroups(List<String> layers, List<Set<String>> ties) {
-        int[] parent = new int[layers.size()];
-        for (int i = 0; i < parent.length; i++) {
-            parent[i] = i;
-        }
+        List<int[]> groups = new ArrayList<>();
         for (Set<String> tie : ties) {
-            int first = -1;
+            int[] g = new int[tie.size()];
+            int i = 0;
             for (String name : tie) {
-                int l = layers.indexOf(name);
-                if (l < 0) {
+                g[i] = layers.indexOf(name);
+                if (g[i++] < 0) {
                     throw new BadInputException("tied layer '" + name + "' is not a quantizable layer; known: "
                             + String.join(", ", layers));
                 }
-                if (first < 0) {
-                    first = l;
-                } else {
-                    parent[root(parent, l)] = root(parent, first);
-                }
             }
+            groups.add(g);
         }
-        java.util.Map<Integer, List<Integer>> byRoot = new java.util.LinkedHashMap<>();
-        for (int l = 0; l < parent.length; l++) {
-            byRoot.computeIfAbsent(root(parent, l), k -> new ArrayList<>()).add(l);
-        }
-        List<int[]> groups = new ArrayList<>();
-        for (List<Integer> g : byRoot.values()) {
-            if (g.size() > 1) {
-                groups.add(g.stream().mapToInt(Integer::intValue).toArray());
-            }
-        }
-        return groups;
-    }
-
-    private static int root(int[] parent, int l) {
-        while (parent[l] != l) {
-            parent[l] = parent[parent[l]];
-            l = parent[l];
-        }
-        return l;
+        return Components.of(layers.size(), groups).stream().filter(c -> c.length > 1).toList();
     }
 }

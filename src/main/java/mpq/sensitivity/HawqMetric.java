@@ -7,6 +7,9 @@ import mpq.quant.WeightLayer;
 /**
  * HAWQ: top Hessian eigenvalue · ‖Q(W) − W‖² per layer and bit-width; HAWQ-V2 ({@code trace}): mean Hessian
  * diagonal (trace / parameters) · ‖Q(W) − W‖². The Hessian is of the mean cross-entropy over the calibration data.
+ * When the cells differ in activation bits, each gets the same measure of its input activation's quantization
+ * added ({@link ActivationSensitivity}); with one activation width that part is the same in every cell of a layer,
+ * so it is left out.
  *
  * <p>A curvature estimate must not make quantizing a layer look harmless on the strength of noise. A negative top
  * eigenvalue counts as 0. A Hutchinson trace is taken as at least {@value #NOISE_FLOOR} standard errors: a trace
@@ -31,6 +34,17 @@ public final class HawqMetric implements SensitivityMetric {
     @Override
     public int version() {
         return trace ? 3 : 1;
+    }
+
+    /** Typical power-iteration products per layer on CIFAR ResNets (they converge in 6–22). */
+    private static final int TYPICAL_PRODUCTS = 12;
+
+    @Override
+    public double passes(SensitivityContext ctx) {
+        double weights = trace
+                ? ctx.maxIterations() * (1 + 1.0 / 3) / ctx.data().list().size()   // one batch per sample
+                : ctx.layers().size() * TYPICAL_PRODUCTS * (2 + 1.0 / 3);       // all data, central difference
+        return ctx.mixedActivations() ? 2 * weights : weights;
     }
 
     @Override
@@ -61,13 +75,12 @@ public final class HawqMetric implements SensitivityMetric {
             }
             progress.close();
         }
-        double[][] values = new double[layers.size()][ctx.bits().length];
-        for (int l = 0; l < layers.size(); l++) {
-            for (int k = 0; k < ctx.bits().length; k++) {
-                double d = WeightPerturbation.squaredNorm(WeightPerturbation.delta(ctx, layers.get(l), ctx.bits()[k]));
-                values[l][k] = curvature[l] * d;
-            }
+        double[][] values = WeightPerturbation.perCell(ctx, (l, delta) ->
+                curvature[l] * WeightPerturbation.squaredNorm(delta));
+        if (ctx.mixedActivations()) {
+            ActivationSensitivity.addTo(values, ctx, trace ? ActivationSensitivity.Curvature.TRACE
+                    : ActivationSensitivity.Curvature.TOP_EIGENVALUE, progress);
         }
-        return new SensitivityTable(name(), ctx.layerNames(), ctx.bits(), values);
+        return new SensitivityTable(name(), ctx.layerNames(), ctx.cells(), values);
     }
 }

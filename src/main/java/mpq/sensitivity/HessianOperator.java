@@ -31,9 +31,18 @@ public final class HessianOperator implements AutoCloseable {
     private final String output;
     private long gradientPasses;
     private float[][] baseGradients;   // per batch, ∇L_b at the weights, for multiplyOnBatch
+    private final double referenceNorm;
 
     /** @param params initializer names (e.g. one layer's weight, or every layer's) */
     public HessianOperator(Graph g, List<String> params, Batches data, int threads) {
+        this(g, params, data, threads, 0);
+    }
+
+    /**
+     * @param referenceNorm the norm differences are taken relative to, instead of the parameters' own (for offsets
+     *                      that start at zero, e.g. perturbations of activations: the activations' norm); 0 = theirs
+     */
+    public HessianOperator(Graph g, List<String> params, Batches data, int threads, double referenceNorm) {
         if (!data.hasLabels()) {
             data.labels(0);   // throws the "needs labels" error
         }
@@ -46,6 +55,7 @@ public final class HessianOperator implements AutoCloseable {
         }
         this.dimension = n;
         this.output = g.outputs().getFirst().name();
+        this.referenceNorm = referenceNorm;
     }
 
     public int dimension() {
@@ -120,7 +130,7 @@ public final class HessianOperator implements AutoCloseable {
             return hv;
         }
         float[][] saved = savedWeights();
-        double eps = step(saved, vNorm, relativeStep);
+        double eps = step(saved, vNorm, relativeStep, referenceNorm);
         double[] plus = new double[dimension], minus = new double[dimension];
         try {
             for (int b = 0; b < data.list().size(); b++) {
@@ -175,7 +185,7 @@ public final class HessianOperator implements AutoCloseable {
             }
         }
         float[][] saved = savedWeights();
-        double eps = step(saved, vNorm, RELATIVE_STEP);
+        double eps = step(saved, vNorm, RELATIVE_STEP, referenceNorm);
         double[] plus = new double[dimension];
         try {
             backprop.forwardRecordingPieces(x);
@@ -203,15 +213,16 @@ public final class HessianOperator implements AutoCloseable {
         return saved;
     }
 
-    /** The difference step for a direction of norm vNorm: relativeStep · ‖w‖ / ‖v‖. */
-    private static double step(float[][] saved, double vNorm, double relativeStep) {
+    /** The difference step for a direction of norm vNorm: relativeStep · ‖w‖ (or the reference norm) / ‖v‖. */
+    private static double step(float[][] saved, double vNorm, double relativeStep, double referenceNorm) {
         double wNorm = 0;
         for (float[] w : saved) {
             for (float x : w) {
                 wNorm += (double) x * x;
             }
         }
-        return relativeStep * Math.max(Math.sqrt(wNorm), 1e-3) / vNorm;
+        double norm = referenceNorm > 0 ? referenceNorm : Math.sqrt(wNorm);
+        return relativeStep * Math.max(norm, 1e-3) / vNorm;
     }
 
     /** Sets the weights to saved + step·v. */

@@ -1,23 +1,29 @@
 package mpq.sensitivity;
 
 import java.util.List;
-import mpq.base.BadInputException;
+import mpq.base.Method;
+import mpq.base.Method.Need;
+import mpq.base.Registry;
 
-/** The sensitivity metrics by name. */
+/** The sensitivity metrics by name: one line each (a class and what it is). */
 public final class Metrics {
     private Metrics() {}
 
-    public static final List<String> NAMES = List.of("hawq", "hawq-v2", "zeroq-kl", "mse", "fisher");
+    public static final Registry<SensitivityMetric> REGISTRY = new Registry<SensitivityMetric>(Method.Kind.METRIC)
+            .add("hawq", "HAWQ: top Hessian eigenvalue of the loss × ‖Q(W) − W‖² (power iteration per layer)",
+                    List.of(Need.LABELS), false, () -> new HawqMetric(false))
+            .add("hawq-v2", "HAWQ-V2: mean Hessian diagonal (Hutchinson trace / parameters) × ‖Q(W) − W‖²",
+                    List.of(Need.LABELS), true, () -> new HawqMetric(true))
+            .add("zeroq-kl", "ZeroQ: KL divergence of the outputs from the float model's, one layer quantized",
+                    List.of(), true, () -> new OutputDivergenceMetric(true))
+            .add("mse", "mean squared error of the outputs against the float model's, one layer quantized",
+                    List.of(), true, () -> new OutputDivergenceMetric(false))
+            .add("fisher", "empirical Fisher diagonal (squared gradients of the loss) × (Q(W) − W)²",
+                    List.of(Need.LABELS), true, FisherMetric::new);
+
+    public static final List<String> NAMES = REGISTRY.names();
 
     public static SensitivityMetric byName(String name) {
-        return switch (name) {
-            case "hawq" -> new HawqMetric(false);
-            case "hawq-v2" -> new HawqMetric(true);
-            case "zeroq-kl" -> new OutputDivergenceMetric(true);
-            case "mse" -> new OutputDivergenceMetric(false);
-            case "fisher" -> new FisherMetric();
-            default -> throw new BadInputException("unknown sensitivity metric '" + name + "'; known: "
-                    + String.join(", ", NAMES));
-        };
+        return REGISTRY.create(name);
     }
 }

@@ -6,6 +6,7 @@ import java.util.Map;
 import mpq.base.Progress;
 import mpq.graph.Graph;
 import mpq.graph.exec.Executor;
+import mpq.quant.Bits;
 import mpq.quant.FakeQuantPass;
 import mpq.quant.PostTrainingQuantizer;
 import mpq.quant.QuantConfig;
@@ -15,8 +16,8 @@ import mpq.tensor.Losses;
 import mpq.tensor.Tensor;
 
 /**
- * ZeroQ's sensitivity ({@code zeroq-kl}): quantize one layer alone — its weights at b bits and its input at the
- * configured activation bits — and measure the mean KL divergence of the model's output distribution from the float
+ * ZeroQ's sensitivity ({@code zeroq-kl}): quantize one layer alone — its weights and its input at a cell's bits —
+ * and measure the mean KL divergence of the model's output distribution from the float
  * model's over the calibration data. {@code mse}: the same protocol, mean squared error of the outputs.
  */
 public final class OutputDivergenceMetric implements SensitivityMetric {
@@ -38,6 +39,11 @@ public final class OutputDivergenceMetric implements SensitivityMetric {
     }
 
     @Override
+    public double passes(SensitivityContext ctx) {
+        return (1 + (double) ctx.layers().size() * ctx.cells().size()) / 3;   // forward passes only
+    }
+
+    @Override
     public SensitivityTable compute(SensitivityContext ctx, Progress progress) {
         Graph g = ctx.graph();
         List<Tensor> reference = new ArrayList<>();
@@ -47,15 +53,16 @@ public final class OutputDivergenceMetric implements SensitivityMetric {
             }
         }
         List<WeightLayer> layers = ctx.layers();
-        int[] bits = ctx.bits();
-        double[][] values = new double[layers.size()][bits.length];
-        progress.start(name(), (long) layers.size() * bits.length);
+        List<Bits> cells = ctx.cells();
+        double[][] values = new double[layers.size()][cells.size()];
+        progress.start(name(), (long) layers.size() * cells.size());
         try {
-            for (int k = 0; k < bits.length; k++) {
-                // Every layer at b bits, edges included; each layer's part is then taken alone.
+            for (int k = 0; k < cells.size(); k++) {
+                // Every layer at the cell's bits, edges included; each layer's part is then taken alone.
                 QuantConfig.LayerSpec d = ctx.config().defaults();
-                QuantConfig all = new QuantConfig(new QuantConfig.LayerSpec(bits[k], d.actBits(), d.perChannel(),
-                        d.weightEstimator(), d.actEstimator()), false, List.of(), false, ctx.config().target());
+                QuantConfig all = new QuantConfig(new QuantConfig.LayerSpec(cells.get(k).w(), cells.get(k).a(),
+                        d.perChannel(), d.weightEstimator(), d.actEstimator()), false, List.of(), List.of(),
+                        ctx.config().target());
                 QuantRecipe full = PostTrainingQuantizer.quantize(ctx.calibrated(), all, ctx.threads(), Progress.NONE)
                         .recipe();
                 for (int l = 0; l < layers.size(); l++) {
@@ -70,7 +77,7 @@ public final class OutputDivergenceMetric implements SensitivityMetric {
         } finally {
             progress.close();
         }
-        return new SensitivityTable(name(), ctx.layerNames(), bits, values);
+        return new SensitivityTable(name(), ctx.layerNames(), cells, values);
     }
 
     private double divergence(Graph q, SensitivityContext ctx, List<Tensor> reference) {

@@ -9,11 +9,15 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import mpq.base.AtomicFiles;
+import mpq.data.Batches;
+import mpq.graph.Graph;
+import mpq.onnx.OnnxWriter;
+import mpq.tensor.Tensor;
 
 /**
- * Sensitivity tables kept on disk, keyed by everything that determines them (the model file's bytes, the
- * calibration data and sample, preprocessing, metric, bit-widths, quantization settings, seed, tolerances), so a
- * repeated search with another budget or allocator skips the expensive part. A damaged entry is recomputed.
+ * Sensitivity tables kept on disk, keyed by everything that determines them (the model, the calibration inputs,
+ * metric, cells, quantization settings, seed, tolerances), so a repeated search with another budget or allocator
+ * skips the expensive part. A damaged entry is recomputed.
  */
 public final class SensitivityCache {
     private final Path dir;
@@ -29,11 +33,33 @@ public final class SensitivityCache {
         return new SensitivityCache(base.resolve("mpq").resolve("sensitivity"));
     }
 
-    /** A key from the model file's contents and a description of everything else that matters. */
-    public static String key(Path model, String description) throws IOException {
+    /**
+     * A key from everything a table depends on: the graph (its ONNX encoding: nodes, attributes, weights), the
+     * calibration batches and labels, and a description of the settings (metric and its version, cells, estimators,
+     * granularity, seed, tolerances).
+     */
+    public static String key(Graph g, Batches data, String description) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(Files.readAllBytes(model));
+            md.update(OnnxWriter.toProto(g, 8, "").toByteArray());
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(1 << 16);
+            for (int b = 0; b < data.list().size(); b++) {
+                Tensor t = data.list().get(b);
+                md.update(java.util.Arrays.toString(t.shape()).getBytes(StandardCharsets.UTF_8));
+                float[] x = t.data();
+                for (int i = 0; i < t.size(); i++) {
+                    if (buf.remaining() < 4) {
+                        md.update(buf.array(), 0, buf.position());
+                        buf.clear();
+                    }
+                    buf.putFloat(x[i]);
+                }
+                md.update(buf.array(), 0, buf.position());
+                buf.clear();
+                if (data.hasLabels()) {
+                    md.update(java.util.Arrays.toString(data.labels(b)).getBytes(StandardCharsets.UTF_8));
+                }
+            }
             md.update(description.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(md.digest());
         } catch (NoSuchAlgorithmException e) {

@@ -15,4 +15,10 @@ public interface SensitivityMetric {
     default int version() {
         return 1;
     }
+
+    /**
+     * About how many forward-and-backward passes over all the calibration data compute takes, for telling people
+     * how long a slow metric will run (a forward pass alone counts a third).
+     */
+    double passes(SensitivityContext ctx);
 }

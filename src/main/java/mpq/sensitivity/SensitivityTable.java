@@ -6,41 +6,53 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
+import mpq.quant.Bits;
 
 /**
- * How much quantizing each layer hurts, at each candidate weight bit-width: values[layer][option], higher is worse.
- * The allocators minimise the sum over layers of the chosen options' values.
+ * How much quantizing each layer hurts, per candidate (weight bits, input activation bits) cell:
+ * values[layer][cell], higher is worse. The allocators minimise the sum over layers of the chosen cells' values.
  */
-public record SensitivityTable(String metric, List<String> layers, int[] bits, double[][] values) {
+public record SensitivityTable(String metric, List<String> layers, List<Bits> cells, double[][] values) {
     public SensitivityTable {
         layers = List.copyOf(layers);
-        bits = bits.clone();
+        cells = List.copyOf(cells);
         if (values.length != layers.size()) {
             throw new IllegalArgumentException("one row per layer");
         }
         double[][] copy = new double[values.length][];
         for (int l = 0; l < values.length; l++) {
-            if (values[l].length != bits.length) {
-                throw new IllegalArgumentException("one value per bit-width in row " + l);
+            if (values[l].length != cells.size()) {
+                throw new IllegalArgumentException("one value per (w, a) cell in row " + l);
             }
             copy[l] = values[l].clone();
         }
         values = copy;
     }
 
-    public double value(int layer, int option) {
-        return values[layer][option];
+    public double value(int layer, int cell) {
+        return values[layer][cell];
     }
 
-    /** {"metric", "layers": [names], "bits": [b], "values": [[per bit] per layer]}. */
+    /** The index of a cell, or −1. */
+    public int indexOf(Bits cell) {
+        return cells.indexOf(cell);
+    }
+
+    /** The same table with other values (same layers and cells). */
+    public SensitivityTable withValues(double[][] v) {
+        return new SensitivityTable(metric, layers, cells, v);
+    }
+
+    /** {"metric", "layers": [names], "bits": [w per cell], "a_bits": [a per cell], "values": [[per cell] per layer]}. */
     public ObjectNode toJson() {
         ObjectNode j = JsonNodeFactory.instance.objectNode();
         j.put("metric", metric);
         ArrayNode names = j.putArray("layers");
         layers.forEach(names::add);
-        ArrayNode b = j.putArray("bits");
-        for (int x : bits) {
-            b.add(x);
+        ArrayNode w = j.putArray("bits"), a = j.putArray("a_bits");
+        for (Bits c : cells) {
+            w.add(c.w());
+            a.add(c.a());
         }
         ArrayNode rows = j.putArray("values");
         for (double[] row : values) {
@@ -54,21 +66,22 @@ public record SensitivityTable(String metric, List<String> layers, int[] bits, d
 
     /** The table {@link #toJson} wrote; IllegalArgumentException when the JSON is not one. */
     public static SensitivityTable fromJson(JsonNode j) {
-        if (j == null || !j.path("layers").isArray() || !j.path("bits").isArray() || !j.path("values").isArray()) {
-            throw new IllegalArgumentException("not a sensitivity table (expected layers, bits and values)");
+        if (j == null || !j.path("layers").isArray() || !j.path("bits").isArray() || !j.path("a_bits").isArray()
+                || !j.path("values").isArray() || j.path("bits").size() != j.path("a_bits").size()) {
+            throw new IllegalArgumentException("not a sensitivity table (expected layers, bits, a_bits and values)");
         }
         List<String> names = new ArrayList<>();
         j.path("layers").forEach(n -> names.add(n.asText()));
-        int[] b = new int[j.path("bits").size()];
-        for (int i = 0; i < b.length; i++) {
-            b[i] = j.path("bits").get(i).asInt();
+        List<Bits> cells = new ArrayList<>();
+        for (int i = 0; i < j.path("bits").size(); i++) {
+            cells.add(new Bits(j.path("bits").get(i).asInt(), j.path("a_bits").get(i).asInt()));
         }
-        double[][] v = new double[names.size()][b.length];
+        double[][] v = new double[names.size()][cells.size()];
         for (int l = 0; l < names.size(); l++) {
-            for (int k = 0; k < b.length; k++) {
+            for (int k = 0; k < cells.size(); k++) {
                 v[l][k] = j.path("values").path(l).path(k).asDouble(Double.NaN);
             }
         }
-        return new SensitivityTable(j.path("metric").asText(), names, b, v);
+        return new SensitivityTable(j.path("metric").asText(), names, cells, v);
     }
 }

@@ -158,7 +158,7 @@ class PostTrainingQuantizerTest {
         Batches calib = calibration(9);
         QuantConfig cfg = QuantConfig.uniform(2, 8).withKeepFirstLast(false);
         PostTrainingQuantizer.Result plain = PostTrainingQuantizer.run(g, cfg, calib, 2, Progress.NONE);
-        PostTrainingQuantizer.Result corrected = PostTrainingQuantizer.run(g, cfg.withBiasCorrection(true), calib, 2,
+        PostTrainingQuantizer.Result corrected = PostTrainingQuantizer.run(g, cfg.withRefiners(List.of(Refiners.BIAS_CORRECTION)), calib, 2,
                 Progress.NONE);
         assertEquals(4, corrected.recipe().biases().size());
         List<String> out = List.of("conv3_out");
@@ -177,7 +177,7 @@ class PostTrainingQuantizerTest {
     @Test
     void recipeRoundTripsThroughJson() {
         PostTrainingQuantizer.Result r = PostTrainingQuantizer.run(Nets.residual(10, false),
-                QuantConfig.uniform(4, 8).withBiasCorrection(true), calibration(11), 2, Progress.NONE);
+                QuantConfig.uniform(4, 8).withRefiners(List.of(Refiners.BIAS_CORRECTION)), calibration(11), 2, Progress.NONE);
         Path f = tmp.resolve("out/recipe.json");
         RecipeJson.write(RecipeJson.toJson(r.recipe()), f);
         QuantRecipe back = RecipeJson.read(f);

@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import mpq.quant.Bits;
 import org.junit.jupiter.api.Test;
 
 /** The allocators against brute force on small random instances. */
 class AllocatorsTest {
     private static final int[] BITS = {2, 3, 4, 6, 8};
+    private static final List<Bits> CELLS = Bits.cells(BITS, new int[] {8});
 
     /** Layers whose size cost is params·bits (integers) and whose sensitivity falls with bits, like real ones. */
     private static AllocationProblem random(SplittableRandom r, int layers, double budgetFraction, List<int[]> ties) {
@@ -30,29 +32,63 @@ class AllocatorsTest {
             }
             maxCost += cost[0][BITS.length - 1];
             minCost += cost[0][0];
-            list.add(new LayerOptions("l" + l, BITS, sens, cost));
+            list.add(new LayerOptions("l" + l, CELLS, sens, cost));
         }
         double budget = Math.floor(minCost + budgetFraction * (maxCost - minCost));
         return new AllocationProblem(list, List.of("size", "bops"), new double[] {budget, Double.POSITIVE_INFINITY},
-                ties);
+                ties, List.of());
     }
 
-    /** The true optimum by enumerating every choice (ties respected). */
+    /**
+     * Layers with (w, a) cells whose BOPs cost is macs·w·a and whose sensitivity falls with both; the second budget
+     * is on BOPs. Layers in a shared group read one activation.
+     */
+    private static AllocationProblem randomCells(SplittableRandom r, int layers, List<int[]> shared) {
+        List<Bits> cells = Bits.cells(new int[] {2, 4, 8}, new int[] {4, 8});
+        List<LayerOptions> list = new ArrayList<>();
+        double minB = 0, maxB = 0;
+        for (int l = 0; l < layers; l++) {
+            int params = 1 + r.nextInt(40), macs = params * (1 + r.nextInt(16));
+            double ws = Math.exp(r.nextDouble() * 4), as = Math.exp(r.nextDouble() * 4);
+            double[] sens = new double[cells.size()];
+            double[][] cost = new double[2][cells.size()];
+            for (int k = 0; k < cells.size(); k++) {
+                Bits c = cells.get(k);
+                sens[k] = ws * Math.pow(2, -2 * c.w()) + as * Math.pow(2, -2 * c.a());
+                cost[0][k] = params * c.w();
+                cost[1][k] = (double) macs * c.w() * c.a();
+            }
+            minB += cost[1][0];
+            maxB += cost[1][cells.size() - 1];
+            list.add(new LayerOptions("l" + l, cells, sens, cost));
+        }
+        double bops = Math.floor(minB + (0.2 + 0.6 * r.nextDouble()) * (maxB - minB));
+        return new AllocationProblem(list, List.of("size", "bops"), new double[] {Double.POSITIVE_INFINITY, bops},
+                List.of(), shared);
+    }
+
+    /** The true optimum by enumerating every choice (ties and shared inputs respected). */
     private static Allocation bruteForce(AllocationProblem p) {
         int n = p.layers().size();
+        int options = p.layers().getFirst().options();
         int[] choice = new int[n];
         Allocation best = null;
-        int total = (int) Math.pow(BITS.length, n);
+        int total = (int) Math.pow(options, n);
         for (int code = 0; code < total; code++) {
             int c = code;
             for (int l = 0; l < n; l++) {
-                choice[l] = c % BITS.length;
-                c /= BITS.length;
+                choice[l] = c % options;
+                c /= options;
             }
-            boolean tiesOk = true;
+            boolean ok = true;
             for (int[] t : p.ties()) {
                 for (int l : t) {
-                    tiesOk &= choice[l] == choice[t[0]];
+                    ok &= choice[l] == choice[t[0]];
+                }
+            }
+            for (int[] g : p.sharedInputs()) {
+                for (int l : g) {
+                    ok &= p.layers().get(l).cells().get(choice[l]).a() == p.layers().get(g[0]).cells().get(choice[g[0]]).a();
                 }
             }
             Allocation a = Allocation.of(p, choice);
@@ -60,11 +96,35 @@ class AllocatorsTest {
             for (int r = 0; r < a.cost().length; r++) {
                 fits &= a.cost()[r] <= p.budgets()[r];
             }
-            if (tiesOk && fits && (best == null || a.sensitivity() < best.sensitivity())) {
+            if (ok && fits && (best == null || a.sensitivity() < best.sensitivity())) {
                 best = a;
             }
         }
         return best;
+    }
+
+    @Test
+    void layersThatReadOneActivationGetTheSameActivationBits() {
+        SplittableRandom r = new SplittableRandom(7);
+        for (int trial = 0; trial < 20; trial++) {
+            List<int[]> shared = List.of(new int[] {0, 2, 3});
+            AllocationProblem p = randomCells(r, 4, shared);
+            Allocation want = bruteForce(p);
+            for (Allocator alloc : new Allocator[] {new IlpAllocator(), new ParetoAllocator(), new GreedyAllocator()}) {
+                Allocation got = alloc.solve(p);
+                assertTrue(got.cost()[1] <= p.budgets()[1], alloc.name() + " trial " + trial);
+                int a0 = p.layers().get(0).cells().get(got.choice()[0]).a();
+                for (int l : shared.getFirst()) {
+                    assertEquals(a0, p.layers().get(l).cells().get(got.choice()[l]).a(), alloc.name() + ": one width");
+                }
+                if (!alloc.name().equals("greedy")) {
+                    assertEquals(want.sensitivity(), got.sensitivity(), 1e-9 * want.sensitivity(),
+                            alloc.name() + " trial " + trial);
+                } else {
+                    assertTrue(got.sensitivity() >= want.sensitivity() * (1 - 1e-9));
+                }
+            }
+        }
     }
 
     @Test
@@ -96,7 +156,7 @@ class AllocatorsTest {
             }
             double bops = Math.floor(minB + r.nextDouble() * (maxB - minB));
             AllocationProblem p = new AllocationProblem(one.layers(), one.resources(),
-                    new double[] {one.budgets()[0], Math.max(bops, minB)}, ties);
+                    new double[] {one.budgets()[0], Math.max(bops, minB)}, ties, List.of());
             Allocation want = bruteForce(p), got = new IlpAllocator().solve(p);
             assertEquals(want.sensitivity(), got.sensitivity(), 1e-9 * Math.abs(want.sensitivity()), "trial " + trial);
             assertTrue(got.cost()[0] <= p.budgets()[0] && got.cost()[1] <= p.budgets()[1]);
@@ -115,7 +175,7 @@ class AllocatorsTest {
         for (Allocation a : frontier) {
             assertTrue(a.cost()[0] > prevCost && a.sensitivity() < prevSens, "ordered and non-dominated");
             AllocationProblem at = new AllocationProblem(p.layers(), p.resources(),
-                    new double[] {a.cost()[0], Double.POSITIVE_INFINITY}, List.of());
+                    new double[] {a.cost()[0], Double.POSITIVE_INFINITY});
             assertEquals(bruteForce(at).sensitivity(), a.sensitivity(), 1e-12 * a.sensitivity());
             prevCost = a.cost()[0];
             prevSens = a.sensitivity();
@@ -143,7 +203,7 @@ class AllocatorsTest {
         AllocationProblem p = random(r, 3, 0, List.of());
         double smallest = p.budgets()[0];
         AllocationProblem tooSmall = new AllocationProblem(p.layers(), p.resources(),
-                new double[] {smallest - 1, Double.POSITIVE_INFINITY}, List.of());
+                new double[] {smallest - 1, Double.POSITIVE_INFINITY});
         for (Allocator a : new Allocator[] {new ParetoAllocator(), new GreedyAllocator(), new IlpAllocator()}) {
             InfeasibleBudgetException e = assertThrows(InfeasibleBudgetException.class, () -> a.solve(tooSmall));
             assertEquals(smallest, e.smallest());
@@ -160,32 +220,33 @@ class AllocatorsTest {
                 values[l][k] = (l + 1) * Math.pow(2, -2 * BITS[k]);
             }
         }
-        var table = new mpq.sensitivity.SensitivityTable("test", names, BITS, values);
+        var table = new mpq.sensitivity.SensitivityTable("test", names, CELLS, values);
         List<mpq.hardware.LayerShape> shapes = new ArrayList<>();
         for (String n : names) {
             shapes.add(new mpq.hardware.LayerShape(n, "Conv", 100, 10, 1000));
         }
         var budget = new mpq.hardware.Budget(new mpq.hardware.WeightBitsCost(), 100 * 3.0 * names.size());
-        AllocationProblem p = Problems.build(table, shapes, java.util.Set.of("e"), 8, 8, true, List.of(budget),
-                List.of(java.util.Set.of("a", "b"), java.util.Set.of("b", "c"), java.util.Set.of("d", "e")));
+        AllocationProblem p = Problems.build(table, shapes, java.util.Set.of("e"), new Bits(8, 8), true,
+                List.of(budget), List.of(java.util.Set.of("a", "b"), java.util.Set.of("b", "c"), java.util.Set.of("d", "e")),
+                List.of());
         assertEquals(2, p.ties().size());
         assertEquals(List.of(0, 1, 2), java.util.Arrays.stream(p.ties().get(0)).boxed().toList());
         assertEquals(List.of(3, 4), java.util.Arrays.stream(p.ties().get(1)).boxed().toList());
-        assertEquals(1, p.layers().get(3).bits().length, "d is tied to the fixed layer e, so it is fixed too");
-        assertEquals(8, p.layers().get(3).bits()[0]);
+        assertEquals(1, p.layers().get(3).options(), "d is tied to the fixed layer e, so it is fixed too");
+        assertEquals(new Bits(8, 8), p.layers().get(3).cells().getFirst());
         // d and e (fixed at 8) take 1,600 bits and a, b, c at least 600: 1,500 is infeasible; with 2,500 the tied
         // a, b, c get 900 bits, 3 each
         assertThrows(InfeasibleBudgetException.class, () -> new IlpAllocator().solve(p));
-        AllocationProblem q = Problems.build(table, shapes, java.util.Set.of("e"), 8, 8, true,
+        AllocationProblem q = Problems.build(table, shapes, java.util.Set.of("e"), new Bits(8, 8), true,
                 List.of(new mpq.hardware.Budget(new mpq.hardware.WeightBitsCost(), 2500)),
-                List.of(java.util.Set.of("a", "b"), java.util.Set.of("b", "c"), java.util.Set.of("d", "e")));
+                List.of(java.util.Set.of("a", "b"), java.util.Set.of("b", "c"), java.util.Set.of("d", "e")), List.of());
         Allocation a = new IlpAllocator().solve(q);
         int[] chosen = new int[names.size()];
         for (int l = 0; l < chosen.length; l++) {
-            chosen[l] = q.layers().get(l).bits()[a.choice()[l]];
+            chosen[l] = q.layers().get(l).cells().get(a.choice()[l]).w();
         }
         assertEquals(List.of(3, 3, 3, 8, 8), java.util.Arrays.stream(chosen).boxed().toList());
-        assertThrows(mpq.base.BadInputException.class, () -> Problems.build(table, shapes, java.util.Set.of(), 8, 8,
-                true, List.of(budget), List.of(java.util.Set.of("a", "zz"))));
+        assertThrows(mpq.base.BadInputException.class, () -> Problems.build(table, shapes, java.util.Set.of(),
+                new Bits(8, 8), true, List.of(budget), List.of(java.util.Set.of("a", "zz")), List.of()));
     }
 }

@@ -11,6 +11,7 @@ import mpq.base.BadInputException;
 import mpq.base.Progress;
 import mpq.data.Batches;
 import mpq.graph.Graph;
+import mpq.quant.Bits;
 import mpq.quant.PostTrainingQuantizer;
 import mpq.quant.QuantConfig;
 import mpq.tensor.Tensor;
@@ -19,6 +20,10 @@ import org.junit.jupiter.api.Test;
 /** Every sensitivity metric on a small residual CNN: shape, sign, and fewer bits never looking safer. */
 class MetricsTest {
     private static SensitivityContext context() {
+        return context(Bits.cells(new int[] {2, 4, 8}, new int[] {8}));
+    }
+
+    private static SensitivityContext context(List<Bits> cells) {
         Graph g = Nets.residual(41, true);
         Nets n = new Nets(42);
         List<Tensor> xs = new ArrayList<>();
@@ -33,7 +38,7 @@ class MetricsTest {
         }
         Batches data = new Batches(xs, labels, "random");
         PostTrainingQuantizer.Calibrated cal = PostTrainingQuantizer.calibrate(g, data, 2, Progress.NONE);
-        return new SensitivityContext(cal, QuantConfig.uniform(8, 8), new int[] {2, 4, 8}, 2, 0, 1e-3, 30);
+        return new SensitivityContext(cal, QuantConfig.uniform(8, 8), cells, 2, 0, 1e-3, 30);
     }
 
     @Test
@@ -48,6 +53,22 @@ class MetricsTest {
                         name + " layer " + l + ": " + t.value(l, 0) + ", " + t.value(l, 1) + ", " + t.value(l, 2));
             }
             assertTrue(t.value(0, 0) + t.value(1, 0) + t.value(2, 0) + t.value(3, 0) > 0, name + " sees something");
+        }
+    }
+
+    @Test
+    void withSeveralActivationWidthsEveryMetricCountsWhatNarrowerInputsCost() {
+        SensitivityContext ctx = context(Bits.cells(new int[] {4, 8}, new int[] {4, 8}));
+        assertEquals(List.of(new Bits(4, 4), new Bits(8, 4), new Bits(4, 8), new Bits(7, 8)), ctx.cells(),
+                "W8A8 is W7A8 on the default target; W8A4 is not narrowed");
+        for (String name : Metrics.NAMES) {
+            SensitivityTable t = Metrics.byName(name).compute(ctx, Progress.NONE);
+            for (int l = 0; l < 4; l++) {
+                // 4-bit inputs cost more than 8-bit ones at the same weights (W4A4 against W4A8)
+                assertTrue(t.value(l, 0) > t.value(l, 2), name + " layer " + l + ": " + t.value(l, 0) + " vs "
+                        + t.value(l, 2));
+                assertTrue(t.value(l, 1) >= t.value(l, 3) && t.value(l, 3) >= 0, name + " layer " + l);
+            }
         }
     }
 

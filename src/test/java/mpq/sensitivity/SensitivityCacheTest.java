@@ -9,30 +9,36 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import mpq.Nets;
+import mpq.data.Batches;
+import mpq.graph.Graph;
+import mpq.quant.Bits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Cached tables come back exactly; keys change with the model's bytes and the description; damage is a miss. */
+/** Cached tables come back exactly; keys change with the model, the data and the description; damage is a miss. */
 class SensitivityCacheTest {
     @TempDir
     Path tmp;
 
     @Test
     void roundTripAndKeys() throws IOException {
-        Path model = tmp.resolve("m.onnx");
-        Files.write(model, new byte[] {1, 2, 3});
-        String k1 = SensitivityCache.key(model, "mse|2,4");
-        assertNotEquals(k1, SensitivityCache.key(model, "mse|2,4,8"));
-        Files.write(model, new byte[] {1, 2, 4});
-        assertNotEquals(k1, SensitivityCache.key(model, "mse|2,4"));
+        Graph g = Nets.residual(3, false);
+        Batches data = new Batches(List.of(new Nets(4).random(1.0, 2, 3, 8, 8)), "random");
+        String k1 = SensitivityCache.key(g, data, "mse|2,4");
+        assertEquals(k1, SensitivityCache.key(Nets.residual(3, false), data, "mse|2,4"), "the same inputs, the same key");
+        assertNotEquals(k1, SensitivityCache.key(g, data, "mse|2,4,8"));
+        assertNotEquals(k1, SensitivityCache.key(Nets.residual(5, false), data, "mse|2,4"), "other weights");
+        Batches other = new Batches(List.of(new Nets(6).random(1.0, 2, 3, 8, 8)), "random");
+        assertNotEquals(k1, SensitivityCache.key(g, other, "mse|2,4"), "other calibration data");
         SensitivityCache cache = new SensitivityCache(tmp.resolve("cache"));
         assertNull(cache.get(k1));
-        SensitivityTable t = new SensitivityTable("mse", List.of("a", "b"), new int[] {2, 4},
+        SensitivityTable t = new SensitivityTable("mse", List.of("a", "b"), List.of(new Bits(2, 8), new Bits(4, 4)),
                 new double[][] {{0.1 + 0.2, 1e-300}, {7, 0}});
         cache.put(k1, t);
         SensitivityTable back = cache.get(k1);
         assertEquals(t.layers(), back.layers());
-        assertArrayEquals(t.bits(), back.bits());
+        assertEquals(t.cells(), back.cells());
         for (int l = 0; l < 2; l++) {
             assertArrayEquals(t.values()[l], back.values()[l], 0.0);
         }

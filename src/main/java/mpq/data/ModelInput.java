@@ -1,19 +1,16 @@
-package mpq.cli;
+package mpq.data;
 
 import java.nio.file.Path;
 import java.util.Arrays;
 import mpq.base.BadInputException;
-import mpq.data.Dataset;
-import mpq.data.Datasets;
-import mpq.data.Preprocess;
 import mpq.graph.Graph;
 import mpq.graph.ValueInfo;
 
 /** How a model's single input relates to a dataset's examples. */
-final class ModelInput {
+public final class ModelInput {
     private ModelInput() {}
 
-    static ValueInfo single(Graph g, String modelName) {
+    public static ValueInfo single(Graph g, String modelName) {
         if (g.inputs().size() != 1) {
             throw new BadInputException(modelName + ": mpq evaluates models with one input; this one has "
                     + g.inputs().size());
@@ -22,13 +19,13 @@ final class ModelInput {
     }
 
     /** The model's example shape (input without the batch axis); unknown dimensions are -1. */
-    static int[] itemShape(ValueInfo in) {
+    public static int[] itemShape(ValueInfo in) {
         int[] d = in.dims();
         return d.length == 0 ? new int[0] : Arrays.copyOfRange(d, 1, d.length);
     }
 
     /** Refuses data whose examples do not have the shape the model reads. */
-    static void checkFits(Dataset data, ValueInfo in, String modelName) {
+    public static void checkFits(Dataset data, ValueInfo in, String modelName) {
         int[] want = itemShape(in);
         int[] got = data.itemShape();
         boolean ok = want.length == got.length;
@@ -42,11 +39,11 @@ final class ModelInput {
     }
 
     /**
-     * Opens a dataset for a model's input: the format from the options or the name, the examples' shape and the
+     * Opens a dataset for a model's input: the format given (null: from the name), the examples' shape and the
      * preprocessing's channel count checked; closed again when a check fails.
      */
-    static Dataset open(Path file, DataOptions options, ValueInfo in, String modelName, Preprocess pre) {
-        Dataset d = Datasets.open(file, options.format, itemShape(in));
+    public static Dataset open(Path file, String format, ValueInfo in, String modelName, Preprocess pre) {
+        Dataset d = Datasets.open(file, format, itemShape(in));
         try {
             checkFits(d, in, modelName);
             pre.check(d.itemShape().length > 0 ? d.itemShape()[0] : 1, d.name());

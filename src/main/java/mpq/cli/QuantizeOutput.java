@@ -1,0 +1,185 @@
+package mpq.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import mpq.data.Batches;
+import mpq.eval.EvalResult;
+import mpq.pipeline.ExportReport;
+import mpq.quant.PostTrainingQuantizer;
+import mpq.quant.QuantConfig;
+import mpq.quant.RecipeJson;
+import mpq.quant.WeightSize;
+
+/** What mpq quantize prints and writes: the JSON summary, the human tables, recipe.json and summary.json. */
+final class QuantizeOutput {
+    private final QuantizeCommand cmd;
+    private final QuantConfig cfg;
+    private final Batches batches;
+    private final PostTrainingQuantizer.Result r;
+    private final EvalResult fp, q;
+    private final ExportReport exported;
+    private final long bytes, floatBytes;
+    private final Map<String, Object> json;
+
+    QuantizeOutput(QuantizeCommand cmd, QuantConfig cfg, Batches batches, PostTrainingQuantizer.Result r, EvalResult fp,
+                   EvalResult q, double seconds, ExportReport exported) {
+        this.cmd = cmd;
+        this.cfg = cfg;
+        this.batches = batches;
+        this.r = r;
+        this.fp = fp;
+        this.q = q;
+        this.exported = exported;
+        this.bytes = WeightSize.bytes(r.floatGraph(), r.recipe());
+        this.floatBytes = WeightSize.float32Bytes(r.floatGraph());
+        this.json = summary(seconds);
+    }
+
+    void writeFiles(Path out) {
+        ObjectNode recipe = RecipeJson.toJson(r.recipe());
+        recipe.put("model", cmd.model.toString());
+        RecipeJson.write(recipe, out.resolve("recipe.json"));
+        mpq.base.AtomicFiles.write(out.resolve("summary.json"), o -> Output.writeJson(o, json));
+    }
+
+    void print() {
+        if (exported != null) {
+            json.put("export", ExportOutput.json(exported, String.valueOf(cmd.eval)));
+        }
+        if (cmd.common.json) {
+            Output.json(json);
+            return;
+        }
+        printHuman();
+        if (cmd.out != null) {
+            Output.human().println("wrote " + cmd.out.resolve("recipe.json") + " and " + cmd.out.resolve("summary.json"));
+        }
+        if (exported != null) {
+            ExportOutput.print(exported, String.valueOf(cmd.eval));
+        }
+    }
+
+    private Map<String, Object> summary(double seconds) {
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("model", cmd.model.toString());
+        j.put("w_bits", cmd.wBits);
+        j.put("a_bits", cmd.aBits);
+        j.put("target", cfg.target().name());
+        j.put("estimator", cmd.estimator);
+        j.put("weight_estimator", cfg.defaults().weightEstimator());
+        j.put("per_channel", !cmd.quant.perTensor);
+        j.put("keep_first_last", cmd.quant.keepFirstLast);
+        j.put("bias_correction", cfg.refiners().contains(mpq.quant.Refiners.BIAS_CORRECTION));
+        j.put("refine", cfg.refiners());
+        j.put("calib", cmd.calibration.calib.toString());
+        j.put("calib_images", batches.examples());
+        j.put("seed", cmd.calibration.seed);
+        j.put("weight_bytes", bytes);
+        j.put("float_weight_bytes", floatBytes);
+        j.put("quantize_seconds", seconds);
+        if (q != null) {
+            j.put("eval", cmd.eval.toString());
+            j.put("eval_images", q.count());
+            j.put("top1", q.top1());
+            j.put("top1_correct", q.top1Correct());
+            j.put("fp32_top1", fp.top1());
+            j.put("fp32_top1_correct", fp.top1Correct());
+            j.put("top5", q.top5());
+            j.put("mean_cross_entropy", q.meanCrossEntropy());
+        }
+        List<Map<String, Object>> layers = new ArrayList<>();
+        for (PostTrainingQuantizer.LayerReport l : r.layers()) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("name", l.name());
+            o.put("op", l.opType());
+            o.put("params", l.params());
+            o.put("w_bits", l.weightBits());
+            o.put("a_bits", l.actBits());
+            o.put("per_channel", l.perChannel());
+            o.put("first_or_last", l.edge());
+            o.put("weight_sqnr_db", finite(l.weightSqnrDb()));
+            layers.add(o);
+        }
+        j.put("layers", layers);
+        List<Map<String, Object>> acts = new ArrayList<>();
+        for (PostTrainingQuantizer.ActivationReport a : r.activations()) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("value", a.value());
+            o.put("bits", a.bits());
+            o.put("min", a.min());
+            o.put("max", a.max());
+            o.put("clip_lo", a.lo());
+            o.put("clip_hi", a.hi());
+            o.put("sqnr_db", finite(a.sqnrDb()));
+            acts.add(o);
+        }
+        j.put("activations", acts);
+        return j;
+    }
+
+    /** JSON has no infinity: an exact (noise-free) quantization reports null. */
+    private static Double finite(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+
+    private void printHuman() {
+        var o = Output.human();
+        String we = cfg.defaults().weightEstimator();
+        o.printf("%s: W%dA%d, estimator %s%s, %s weights, first/last layers %s%s%n", cmd.model.getFileName(),
+                cmd.wBits, cmd.aBits, cmd.estimator, we.equals(cmd.estimator) ? "" : " (weights " + we + ")",
+                cmd.quant.perTensor ? "per-tensor" : "per-channel",
+                cmd.quant.keepFirstLast ? "at 8 bits" : "quantized like the rest",
+                cfg.refiners().isEmpty() ? "" : ", refined: " + String.join(", ", cfg.refiners()));
+        o.printf("calibration: %d examples of %s (seed %d)%n", batches.examples(), cmd.calibration.calib.getFileName(),
+                cmd.calibration.seed);
+        List<String> narrowed = narrowedByTarget(cfg, r);
+        o.printf("target: %s%s%n%n", cfg.target().name(), narrowed.isEmpty() ? "" : "; " + narrowed.size()
+                + " layer(s) with 8-bit inputs get 7-bit weights, as uint8×int8 kernels without VNNI add products in "
+                + "pairs into int16 (--target ort-x86-vnni keeps 8 bits for CPUs with VNNI)");
+        Output.Table t = new Output.Table("layer", "op", "params", "w bits", "a bits", "weight SQNR dB");
+        for (PostTrainingQuantizer.LayerReport l : r.layers()) {
+            t.add(l.name() + (l.edge() ? " *" : ""), l.opType(), l.params(), l.weightBits(), l.actBits(),
+                    db(l.weightSqnrDb()));
+        }
+        t.print(o);
+        o.println("(* first or last layer)");
+        o.println();
+        Output.Table a = new Output.Table("activation", "bits", "observed min", "observed max", "clip lo", "clip hi", "SQNR dB");
+        for (PostTrainingQuantizer.ActivationReport x : r.activations()) {
+            a.add(x.value(), x.bits(), fmt(x.min()), fmt(x.max()), fmt(x.lo()), fmt(x.hi()), db(x.sqnrDb()));
+        }
+        a.print(o);
+        o.println();
+        o.printf("weights: %,d bytes quantized, %,d bytes float32 (%.1fx smaller)%n", bytes, floatBytes,
+                (double) floatBytes / bytes);
+        if (q != null) {
+            o.printf("top-1: quantized %.2f%% (%d/%d), float %.2f%% (%d/%d), change %+.2f points%n",
+                    100 * q.top1(), q.top1Correct(), q.count(), 100 * fp.top1(), fp.top1Correct(), fp.count(),
+                    100 * (q.top1() - fp.top1()));
+        }
+    }
+
+    /** The layers whose weights the target gave fewer bits than asked for. */
+    private static List<String> narrowedByTarget(QuantConfig cfg, PostTrainingQuantizer.Result r) {
+        QuantConfig exact = cfg.withTarget(mpq.deploy.Targets.ORT_X86_VNNI);
+        List<String> out = new ArrayList<>();
+        for (PostTrainingQuantizer.LayerReport l : r.layers()) {
+            if (l.weightBits() < exact.specFor(l.name(), l.edge()).weightBits()) {
+                out.add(l.name());
+            }
+        }
+        return out;
+    }
+
+    private static String db(double v) {
+        return Double.isFinite(v) ? String.format("%.1f", v) : "exact";
+    }
+
+    private static String fmt(double v) {
+        return String.format("%.4g", v);
+    }
+}

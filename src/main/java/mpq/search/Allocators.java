@@ -1,0 +1,23 @@
+package mpq.search;
+
+import java.util.List;
+import mpq.base.Method;
+import mpq.base.Method.Need;
+import mpq.base.Registry;
+
+/** The allocators by name. */
+public final class Allocators {
+    private Allocators() {}
+
+    public static final Registry<Allocator> REGISTRY = new Registry<Allocator>(Method.Kind.ALLOCATOR)
+            .add("ilp", "HAWQ-V3's integer linear programme, solved to optimality (SCIP via OR-Tools); any budgets",
+                    List.of(), true, IlpAllocator::new)
+            .add("pareto", "ZeroQ's dynamic programme over the budget: the whole size–sensitivity frontier",
+                    List.of(Need.ONE_BUDGET), true, ParetoAllocator::new)
+            .add("greedy", "from the costliest options, step down where sensitivity grows least per cost saved",
+                    List.of(), true, GreedyAllocator::new);
+
+    public static Allocator byName(String name) {
+        return REGISTRY.create(name);
+    }
+}

@@ -1,0 +1,90 @@
+package mpq.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.HashSet;
+import java.util.Set;
+import mpq.SharedData;
+import org.junit.jupiter.api.Test;
+
+/** mpq methods, compare-methods, and searches over (w, a) cells. */
+class MethodsCommandsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void methodsListsEveryKindWithUniqueNames() throws Exception {
+        CliRun r = CliRun.of("methods", "--json");
+        assertEquals(0, r.code(), r.err());
+        Set<String> names = new HashSet<>(), kinds = new HashSet<>();
+        for (JsonNode m : JSON.readTree(r.out()).get("methods")) {
+            assertTrue(names.add(m.get("name").asText()), "unique: " + m.get("name"));
+            kinds.add(m.get("kind").asText());
+            assertTrue(!m.get("description").asText().isBlank());
+        }
+        assertEquals(Set.of("metric", "allocator", "refiner", "representation", "cost-model"), kinds);
+        assertTrue(names.containsAll(Set.of("hawq", "hawq-v2", "zeroq-kl", "mse", "fisher", "ilp", "pareto", "greedy",
+                "bias-correction", "uniform", "size", "bops")), names.toString());
+        CliRun bad = CliRun.of("quantize", SharedData.model("resnet8_mlperftiny_cifar10.onnx").toString(), "--calib",
+                SharedData.cifarTrain().toString(), "--refine", "adaroundd");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("unknown refiner 'adaroundd'; known: bias-correction"), bad.err());
+    }
+
+    @Test
+    void compareMethodsRunsEveryPairWithinTheBudgetsAndEachRowIsItsCommand() throws Exception {
+        String model = SharedData.model("resnet8_mlperftiny_cifar10.onnx").toString();
+        CliRun r = CliRun.of("compare-methods", model, "--calib", SharedData.cifarTrain().toString(), "--calib-limit",
+                "32", "--eval", SharedData.cifarTest().toString(), "--limit", "200", "--metrics", "fisher,mse",
+                "--allocators", "ilp,pareto,greedy", "--avg-w-bits", "5", "--bops", "2", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = JSON.readTree(r.out());
+        assertEquals(2, j.get("budgets").size());
+        assertEquals(4, j.get("rows").size(), "ilp and greedy for each metric");
+        assertEquals(2, j.get("skipped").size(), "pareto takes one budget");
+        assertTrue(j.get("skipped").get(0).get("reason").asText().contains("exactly one budget"));
+        for (JsonNode row : j.get("rows")) {
+            for (int b = 0; b < 2; b++) {
+                assertTrue(row.get("budgets_used").get(b).asDouble() <= j.get("budgets").get(b).get("limit").asDouble(),
+                        row.toString());
+            }
+            assertTrue(row.get("command").asText().startsWith("./mpq search " + model));
+        }
+        assertEquals(5, j.get("uniform").size());
+        // A row's command, run on its own, gives the row.
+        JsonNode row = j.get("rows").get(1);
+        String[] args = row.get("command").asText().substring("./mpq ".length()).split(" ");
+        CliRun again = CliRun.of(java.util.stream.Stream.concat(java.util.Arrays.stream(args),
+                java.util.stream.Stream.of("--json")).toArray(String[]::new));
+        assertEquals(0, again.code(), again.err());
+        JsonNode s = JSON.readTree(again.out());
+        assertEquals(row.get("top1_correct").asInt(), s.get("top1_correct").asInt());
+        assertEquals(row.get("weight_bytes").asLong(), s.get("weight_bytes").asLong());
+    }
+
+    @Test
+    void searchOverActivationBitsGivesLayersThatShareAnInputOneWidth() throws Exception {
+        String model = SharedData.model("resnet8_mlperftiny_cifar10.onnx").toString();
+        CliRun r = CliRun.of("search", model, "--calib", SharedData.cifarTrain().toString(), "--calib-limit", "32",
+                "--metric", "fisher", "--bits", "2,4,8", "--a-bits", "4,8", "--bops", "1.6", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = JSON.readTree(r.out());
+        JsonNode bits = j.get("bits");
+        assertTrue(j.get("bops").asDouble() <= 1.6e9, j.get("bops").toString());
+        for (String edge : new String[] {"conv0", "fc"}) {
+            assertEquals(7, bits.get(edge).get("w").asInt(), edge + ": 8 bits, 7 on ort-x86 with 8-bit inputs");
+            assertEquals(8, bits.get(edge).get("a").asInt());
+        }
+        // conv3 and its 1x1 shortcut conv5 read the first block's output; conv6 and conv8 the second's.
+        assertEquals(bits.get("conv3").get("a").asInt(), bits.get("conv5").get("a").asInt());
+        assertEquals(bits.get("conv6").get("a").asInt(), bits.get("conv8").get("a").asInt());
+        Set<Integer> widths = new HashSet<>();
+        bits.forEach(b -> widths.add(b.get("a").asInt()));
+        assertTrue(Set.of(4, 8).containsAll(widths), widths.toString());
+        JsonNode t = j.get("sensitivities");
+        assertEquals("[2,4,8,2,4,7]", t.get("bits").toString(), "3 × 2 cells; W8A8 is W7A8 on the default target");
+        assertEquals("[4,4,4,8,8,8]", t.get("a_bits").toString());
+    }
+}
