@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
         description = {"The quantized model as standard ONNX (QuantizeLinear/DequantizeLinear) that ONNX Runtime runs.", "",
                 "Writes a quantized model as standard ONNX (QuantizeLinear/DequantizeLinear) that ONNX Runtime "
                 + "and other runtimes run: weights stored as int4 (up to 4 bits, opset 21) or int8 with per-channel "
-                + "scales, activations as uint8/int8 (uint4/int4 at 4 bits), biases as int32. The recipe comes "
+                + "scales, activations as uint8 (a Clip first where the grid is narrower), biases as int32. The recipe comes "
                 + "from 'mpq quantize --out DIR' or 'mpq search --out DIR' (DIR/recipe.json); 'quantize' and "
                 + "'search' can also export directly with --export FILE.onnx.",
                 "",

@@ -26,9 +26,11 @@ import mpq.tensor.Tensor;
  * weight stored as integers (int4 up to 4 bits, int8 up to 8, int16) with its scales and a DequantizeLinear, every
  * mpq.FakeQuant on an activation replaced by a QuantizeLinear–DequantizeLinear pair, and biases stored as int32 on
  * the scale input·weight where the layer's input is quantized (the standard QDQ pattern runtimes fuse into integer
- * kernels). Grids narrower than their storage type (3-bit weights in int4, 6-bit activations in uint8) are expressed by
- * the stored values (weights) or by a Clip before the QuantizeLinear (activations), so the exported model computes
- * what the simulation computes.
+ * kernels). Activations are stored in 8 bits (16 for 16-bit grids) whatever their grid: ONNX Runtime 1.29 fuses a
+ * uint4 activation with int8 weights into a QLinearConv that it then refuses to load, and 8-bit activations let its
+ * integer kernels run them. Grids narrower than their storage type (3-bit weights in int4, 4- or 6-bit activations in
+ * uint8) are expressed by the stored values (weights) or by a Clip before the QuantizeLinear (activations), so the
+ * exported model computes what the simulation computes.
  */
 public final class QdqExport {
     private QdqExport() {}
@@ -84,7 +86,7 @@ public final class QdqExport {
             if (a == null) {
                 throw new IllegalStateException("FakeQuant node " + n.name() + " has no recipe entry");
             }
-            fourBit |= activation(a, n.output(0), init, taken, nodes);
+            activation(a, n.output(0), init, taken, nodes);
         }
         Map<String, QuantRecipe.LayerQuant> byName = new HashMap<>();
         for (QuantRecipe.LayerQuant l : recipe.layers()) {
@@ -132,12 +134,12 @@ public final class QdqExport {
 
     private static final String PRODUCER_VERSION = "0.1";
 
-    /** QuantizeLinear–DequantizeLinear from a.value() to out; true when it uses a 4-bit type. */
-    private static boolean activation(QuantRecipe.ActivationQuant a, String out, Map<String, Attributes.Constant> init,
-                                      Set<String> taken, List<Node> nodes) {
+    /** QuantizeLinear–DequantizeLinear from a.value() to out, in 8-bit (or 16-bit) storage. */
+    private static void activation(QuantRecipe.ActivationQuant a, String out, Map<String, Attributes.Constant> init,
+                                   Set<String> taken, List<Node> nodes) {
         QuantParams p = a.params();
         IntGrid grid = p.grid();
-        DType type = storage(grid);
+        DType type = storage(new IntGrid(Math.max(8, grid.bits()), grid.signed()));
         String base = a.value();
         String scale = fresh(base + "_scale", taken), zp = fresh(base + "_zero_point", taken);
         init.put(scale, scalarOrVector(p.scales(), p.perChannel()));
@@ -158,7 +160,6 @@ public final class QdqExport {
         Attributes axis = p.perChannel() ? new Attributes(Map.of("axis", (long) p.axis())) : Attributes.none();
         nodes.add(new Node(q + "/QuantizeLinear", "QuantizeLinear", "", List.of(in, scale, zp), List.of(q), axis));
         nodes.add(new Node(out + "/DequantizeLinear", "DequantizeLinear", "", List.of(q, scale, zp), List.of(out), axis));
-        return type == DType.INT4 || type == DType.UINT4;
     }
 
     /**

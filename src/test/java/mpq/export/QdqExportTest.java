@@ -64,14 +64,16 @@ class QdqExportTest {
 
     @Test
     void ortRunsTheExportAsMpqSimulatesItAtEveryQuantizer() throws Exception {
-        // 8-, 2-, 3- and 4-bit weights with 8-bit activations; then 4-bit activations (uint4) with a 6-bit one (Clip).
+        // 8-, 2-, 3- and 4-bit weights with 8-bit activations; then 4-bit activations with a 6-bit one (both in uint8
+        // behind a Clip) and an 8-bit-weight layer reading a 4-bit input (which ONNX Runtime refuses as uint4).
         // For the default target, ort-x86, which holds on every x86 CPU: conv1's 8-bit weights become 7-bit.
         check(QuantConfig.uniform(8, 8).withKeepFirstLast(false)
                 .withOverride(QuantConfig.Override.parse("dw=w2"))
                 .withOverride(QuantConfig.Override.parse("conv3=w3"))
                 .withOverride(QuantConfig.Override.parse("fc=w4")), "mixed-w");
         check(QuantConfig.uniform(4, 4).withKeepFirstLast(false)
-                .withOverride(QuantConfig.Override.parse("conv3=w8a6")), "a4");
+                .withOverride(QuantConfig.Override.parse("conv3=w8a6"))
+                .withOverride(QuantConfig.Override.parse("fc=w8")), "a4");
     }
 
     /**
@@ -203,7 +205,8 @@ class QdqExportTest {
             assertEquals(0.0, maxDiff(a.data(), c.data(), a.size()), "int8-stored export vs simulation");
         } else {
             assertTrue(e.graph().nodes().stream().anyMatch(n -> n.opType().equals("Clip")), "a 6-bit grid is clipped");
-            assertEquals(DType.UINT4, e.graph().initializers().get("relu1_out_zero_point").type());
+            assertEquals(DType.UINT8, e.graph().initializers().get("relu1_out_zero_point").type(), "4-bit grid, uint8");
+            assertEquals(DType.INT8, e.graph().initializers().get("fc.w_quantized").type());
         }
         assertEquals(0, e.graph().nodes().stream().filter(n -> n.domain().equals("mpq")).count());
     }
