@@ -9,7 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import mpq.graph.Attributes;
-import mpq.graph.DType;
+import mpq.tensor.DType;
 import mpq.graph.Graph;
 import mpq.graph.Node;
 import mpq.graph.ValueInfo;

@@ -3,7 +3,7 @@ package mpq.eval;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import mpq.graph.DType;
+import mpq.tensor.DType;
 import mpq.graph.Graph;
 import mpq.graph.exec.Backprop;
 import mpq.tensor.Losses;

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import mpq.base.BadInputException;
 import mpq.graph.Attributes;
-import mpq.graph.DType;
+import mpq.tensor.DType;
 import mpq.graph.Graph;
 import mpq.graph.Node;
 import mpq.graph.op.Ops;

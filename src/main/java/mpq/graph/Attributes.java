@@ -1,5 +1,6 @@
 package mpq.graph;
 
+import mpq.tensor.DType;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,8 +12,15 @@ import mpq.tensor.Tensor;
  * (a tensor attribute). Getters take a default for optional attributes and throw for missing required ones.
  */
 public final class Attributes {
-    /** A tensor-valued attribute. */
-    public record Constant(Tensor tensor, DType type) {}
+    /**
+     * A tensor of a declared element type (an initializer, a tensor attribute): the tensor is held in that type, so
+     * one given as floats with integer values for an integer type is converted here.
+     */
+    public record Constant(Tensor tensor, DType type) {
+        public Constant {
+            tensor = tensor.to(type);
+        }
+    }
 
     private final Map<String, Object> values;
 

@@ -1,5 +1,6 @@
 package mpq.graph;
 
+import mpq.tensor.DType;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,5 +1,6 @@
 package mpq.graph;
 
+import mpq.tensor.DType;
 import java.util.Arrays;
 
 /** A declared graph input or output: name, element type and shape, where -1 marks a dimension known only at run time. */

@@ -1,5 +1,6 @@
 package mpq.graph;
 
+import mpq.tensor.DType;
 import mpq.tensor.Shapes;
 import mpq.tensor.Tensor;
 

@@ -15,7 +15,7 @@ import java.util.Map;
 import mpq.base.AtomicFiles;
 import mpq.base.BadInputException;
 import mpq.graph.Attributes;
-import mpq.graph.DType;
+import mpq.tensor.DType;
 import mpq.graph.Graph;
 import mpq.graph.Node;
 import mpq.graph.ValueInfo;

@@ -3,7 +3,7 @@ package mpq.quant;
 import java.util.HashMap;
 import java.util.Map;
 import mpq.graph.Attributes;
-import mpq.graph.DType;
+import mpq.tensor.DType;
 import mpq.graph.Graph;
 
 /**

@@ -41,6 +41,38 @@ public final class Strided {
         }
     }
 
+    /** The same for long storage. */
+    public static void copy(long[] src, int base, int[] strides, int[] outShape, long[] dst) {
+        int rank = outShape.length;
+        int total = Shapes.size(outShape);
+        if (total == 0) {
+            return;
+        }
+        if (rank == 0) {
+            dst[0] = src[base];
+            return;
+        }
+        int inner = outShape[rank - 1];
+        int innerStride = strides[rank - 1];
+        int[] idx = new int[rank];
+        int off = base;
+        for (int o = 0; o < total; o += inner) {
+            for (int i = 0, s = off; i < inner; i++, s += innerStride) {
+                dst[o + i] = src[s];
+            }
+            off = advance(idx, outShape, strides, off, rank - 2);
+        }
+    }
+
+    /** The strided copy of a tensor of either storage into one of the same type. */
+    public static void copy(Tensor src, int base, int[] strides, int[] outShape, Tensor dst) {
+        if (src.isFloat()) {
+            copy(src.data(), base, strides, outShape, dst.data());
+        } else {
+            copy(src.ints(), base, strides, outShape, dst.ints());
+        }
+    }
+
     /** out[i] = op(a[aOff(i)], b[bOff(i)]) with per-axis strides for each input (0 where it broadcasts). */
     public static void binary(float[] a, int[] aStrides, float[] b, int[] bStrides, int[] outShape, float[] out,
                               FloatOp op) {

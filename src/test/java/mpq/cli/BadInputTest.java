@@ -63,9 +63,9 @@ class BadInputTest {
                 .setTensorType(Onnx.TypeProto.Tensor.newBuilder().setElemType(1).setShape(Onnx.TensorShapeProto.newBuilder()
                         .addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(4))))).build();
         Onnx.GraphProto g = Onnx.GraphProto.newBuilder().setName("g").addInput(x)
-                .addNode(Onnx.NodeProto.newBuilder().setName("first").setOpType("Erf").addInput("x").addOutput("a"))
+                .addNode(Onnx.NodeProto.newBuilder().setName("first").setOpType("StringNormalizer").addInput("x").addOutput("a"))
                 .addNode(Onnx.NodeProto.newBuilder().setName("second").setOpType("Relu").addInput("a").addOutput("b"))
-                .addNode(Onnx.NodeProto.newBuilder().setName("third").setOpType("Atan").addInput("b").addOutput("y"))
+                .addNode(Onnx.NodeProto.newBuilder().setName("third").setOpType("TfIdfVectorizer").addInput("b").addOutput("y"))
                 .addOutput(x.toBuilder().setName("y")).build();
         Onnx.ModelProto m = Onnx.ModelProto.newBuilder().setIrVersion(8).setGraph(g)
                 .addOpsetImport(Onnx.OperatorSetIdProto.newBuilder().setVersion(13)).build();
@@ -73,7 +73,7 @@ class BadInputTest {
         try (OutputStream o = Files.newOutputStream(f)) {
             m.writeTo(o);
         }
-        assertOneLineError(CliRun.of("inspect", f.toString()), "Atan (node 'third')", "Erf (node 'first')");
+        assertOneLineError(CliRun.of("inspect", f.toString()), "TfIdfVectorizer (node 'third')", "StringNormalizer (node 'first')");
     }
 
     /** Four 1x28x28 IDX images with labels: data that does not fit a CIFAR model. */

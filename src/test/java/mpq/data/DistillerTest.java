@@ -1,5 +1,6 @@
 package mpq.data;
 
+import mpq.tensor.DType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,8 +44,8 @@ class DistillerTest {
                 m[c] = (float) st.mean()[c];
                 v[c] = (float) st.variance()[c];
             }
-            init.put(bn.input(3), new mpq.graph.Attributes.Constant(Tensor.of(new int[] {m.length}, m), mpq.graph.DType.FLOAT));
-            init.put(bn.input(4), new mpq.graph.Attributes.Constant(Tensor.of(new int[] {v.length}, v), mpq.graph.DType.FLOAT));
+            init.put(bn.input(3), new mpq.graph.Attributes.Constant(Tensor.of(new int[] {m.length}, m), mpq.tensor.DType.FLOAT));
+            init.put(bn.input(4), new mpq.graph.Attributes.Constant(Tensor.of(new int[] {v.length}, v), mpq.tensor.DType.FLOAT));
             g = new Graph(g.name(), g.nodes(), g.inputs(), g.outputs(), init, g.opset());
         }
         return g;

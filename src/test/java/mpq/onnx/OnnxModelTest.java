@@ -11,7 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import mpq.SharedData;
 import mpq.base.BadInputException;
-import mpq.graph.DType;
+import mpq.tensor.DType;
 import mpq.onnx.proto.Onnx;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,11 +56,11 @@ class OnnxModelTest {
         Onnx.TensorProto dbl = Onnx.TensorProto.newBuilder().setName("t").setDataType(11).addDims(3)
                 .addDoubleData(-2).addDoubleData(0).addDoubleData(5).build();
         float[] want = {-2, 0, 5};
-        assertArrayEquals(want, TensorCodec.decode(typed, "t").tensor().data());
+        assertArrayEquals(want, TensorCodec.decode(typed, "t").tensor().to(DType.FLOAT).data());
         assertEquals(DType.INT64, TensorCodec.decode(typed, "t").type());
-        assertArrayEquals(want, TensorCodec.decode(raw, "t").tensor().data());
-        assertArrayEquals(new float[] {254, 0, 5}, TensorCodec.decode(u8, "t").tensor().data());
-        assertArrayEquals(want, TensorCodec.decode(dbl, "t").tensor().data());
+        assertArrayEquals(want, TensorCodec.decode(raw, "t").tensor().to(DType.FLOAT).data());
+        assertArrayEquals(new float[] {254, 0, 5}, TensorCodec.decode(u8, "t").tensor().to(DType.FLOAT).data());
+        assertArrayEquals(want, TensorCodec.decode(dbl, "t").tensor().to(DType.FLOAT).data());
         float[] f = {1.5f, -3f};
         var enc = TensorCodec.encodeFloat("w", mpq.tensor.Tensor.of(new int[] {2}, f));
         assertArrayEquals(f, TensorCodec.decode(enc, "w").tensor().data());

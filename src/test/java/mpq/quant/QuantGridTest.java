@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import mpq.base.BadInputException;
 import mpq.graph.Attributes;
-import mpq.graph.DType;
+import mpq.tensor.DType;
 import mpq.graph.Graph;
 import mpq.graph.ValueInfo;
 import mpq.graph.exec.Executor;

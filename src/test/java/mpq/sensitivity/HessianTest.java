@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
 import mpq.base.Progress;
 import mpq.data.Batches;
 import mpq.graph.Attributes;
-import mpq.graph.DType;
+import mpq.tensor.DType;
 import mpq.graph.Graph;
 import mpq.graph.Node;
 import mpq.graph.ValueInfo;

@@ -1,11 +1,9 @@
 package mpq.graph.exec;
 
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import mpq.graph.Graph;
 import mpq.graph.ValueInfo;
 import mpq.graph.op.Ops;
@@ -17,7 +15,7 @@ public final class Executor implements AutoCloseable {
     private final Graph graph;
     private final Parallel par;
     private final Set<String> keep;
-    private final Map<String, Plan> plans = new HashMap<>();
+    private final Map<String, Plan> plans = new LinkedHashMap<>();
     private Plan last;
 
     public Executor(Graph graph, int threads) {
@@ -51,14 +49,29 @@ public final class Executor implements AutoCloseable {
 
     public Map<String, Tensor> run(Map<String, Tensor> inputs) {
         Map<String, int[]> shapes = new LinkedHashMap<>();
+        Map<String, Tensor> byValue = new LinkedHashMap<>();
         for (ValueInfo in : graph.inputs()) {
             Tensor t = inputs.get(in.name());
             if (t != null) {
                 shapes.put(in.name(), t.shape());
+                if (plannedByValue(t)) {
+                    byValue.put(in.name(), t);
+                }
             }
         }
-        last = plan(shapes);
+        last = plan(shapes, byValue);
         return last.run(inputs, par);
+    }
+
+    /**
+     * Inputs small enough to be shape-like — integer tensors of at most {@value #BY_VALUE_MAX} elements and scalars —
+     * are planned by their values, as constants: a Reshape's shape, a Slice's bounds or a Range's limits given as
+     * inputs then fold like initializers. A plan serves one set of such values.
+     */
+    static final int BY_VALUE_MAX = 64;
+
+    private static boolean plannedByValue(Tensor t) {
+        return t.size() <= 1 || (!t.isFloat() && t.size() <= BY_VALUE_MAX);
     }
 
     /**
@@ -79,9 +92,33 @@ public final class Executor implements AutoCloseable {
 
     /** The plan for these input shapes (built on first use). */
     public Plan plan(Map<String, int[]> shapes) {
-        String key = shapes.entrySet().stream().map(e -> e.getKey() + Arrays.toString(e.getValue()))
-                .collect(Collectors.joining(";"));
-        return plans.computeIfAbsent(key, k -> new Plan(graph, shapes, keep));
+        return plan(shapes, Map.of());
+    }
+
+    /** The most plans kept: each distinct set of input shapes and by-value inputs has one. */
+    private static final int MAX_PLANS = 32;
+
+    private Plan plan(Map<String, int[]> shapes, Map<String, Tensor> byValue) {
+        StringBuilder key = new StringBuilder();
+        shapes.forEach((k, v) -> key.append(k).append(Arrays.toString(v)).append(';'));
+        byValue.forEach((k, v) -> key.append(k).append('=').append(valueKey(v)).append(';'));
+        Plan p = plans.get(key.toString());
+        if (p == null) {
+            if (plans.size() >= MAX_PLANS) {
+                plans.remove(plans.keySet().iterator().next());
+            }
+            p = new Plan(graph, shapes, keep, byValue);
+            plans.put(key.toString(), p);
+        }
+        return p;
+    }
+
+    private static String valueKey(Tensor t) {
+        StringBuilder sb = new StringBuilder(t.type().name());
+        for (int i = 0; i < t.size(); i++) {
+            sb.append(',').append(t.isFloat() ? Float.toString(t.data()[i]) : Long.toString(t.ints()[i]));
+        }
+        return sb.toString();
     }
 
     @Override

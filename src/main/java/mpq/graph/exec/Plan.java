@@ -17,6 +17,7 @@ import mpq.graph.ValueInfo;
 import mpq.graph.ValueMeta;
 import mpq.graph.op.Ops;
 import mpq.tensor.Conv2d;
+import mpq.tensor.DType;
 import mpq.tensor.Parallel;
 import mpq.tensor.Shapes;
 import mpq.tensor.Tensor;
@@ -39,6 +40,8 @@ public final class Plan {
     private final List<ValueMeta> metas = new ArrayList<>();       // by value id
     private Tensor[] views;                                         // by value id: constant, or a view on a slot
     private final List<Integer> inputIds = new ArrayList<>();
+    private final List<String> runInputs = new ArrayList<>();     // names of the inputs run() copies in
+    private final Set<String> constantInputs = new HashSet<>();    // inputs planned by value
     private final List<Integer> outputIds = new ArrayList<>();
 
     /**
@@ -46,6 +49,11 @@ public final class Plan {
      * {@link #value} and are not fused away.
      */
     public Plan(Graph graph, Map<String, int[]> inputShapes, Set<String> keep) {
+        this(graph, inputShapes, keep, Map.of());
+    }
+
+    /** The same, with some inputs' values known now: they are planned as constants (and not read by {@link #run}). */
+    public Plan(Graph graph, Map<String, int[]> inputShapes, Set<String> keep, Map<String, Tensor> inputValues) {
         this.graph = graph;
         for (Map.Entry<String, Attributes.Constant> e : graph.initializers().entrySet()) {
             define(e.getKey(), ValueMeta.constant(e.getValue().tensor(), e.getValue().type()));
@@ -56,7 +64,18 @@ public final class Plan {
                 throw new BadInputException("no data given for model input '" + in.name() + "'");
             }
             checkInputShape(in, shape);
-            inputIds.add(define(in.name(), ValueMeta.of(shape, in.type())));
+            Tensor value = inputValues.get(in.name());
+            if (value != null) {
+                if (value.type() != in.type()) {
+                    throw new BadInputException("model input '" + in.name() + "' is " + in.type()
+                            + ", the data given is " + value.type());
+                }
+                define(in.name(), ValueMeta.constant(value.copy(), in.type()));
+                constantInputs.add(in.name());
+            } else {
+                inputIds.add(define(in.name(), ValueMeta.of(shape, in.type())));
+                runInputs.add(in.name());
+            }
         }
         Set<String> pinned = new HashSet<>(keep);
         for (ValueInfo out : graph.outputs()) {
@@ -155,21 +174,22 @@ public final class Plan {
     /** A learned parameter: a float initializer of rank ≥ 1 (not a shape, index list or scalar setting). */
     private boolean isParameter(String name) {
         Attributes.Constant c = graph.initializers().get(name);
-        return c != null && c.type() == mpq.graph.DType.FLOAT && c.tensor().rank() >= 1;
+        return c != null && c.type() == DType.FLOAT && c.tensor().rank() >= 1;
     }
 
     /** Runs a node whose inputs are all constants, now. */
     private static List<ValueMeta> evaluate(Node node, Op op, List<ValueMeta> in, List<ValueMeta> out) {
         Tensor[] inputs = new Tensor[in.size()];
         for (int i = 0; i < inputs.length; i++) {
-            inputs[i] = in.get(i) == null ? null : withSlack(in.get(i).constant());
+            inputs[i] = in.get(i) == null ? null : in.get(i).constant().copyWithSlack(Conv2d.slack());
         }
         Tensor[] outputs = new Tensor[out.size()];
         for (int i = 0; i < outputs.length; i++) {
-            outputs[i] = new Tensor(out.get(i).shape(), new float[Shapes.size(out.get(i).shape()) + Conv2d.slack()]);
+            outputs[i] = Tensor.zeros(out.get(i).type(), out.get(i).shape(), Conv2d.slack());
         }
         try (Parallel serial = Parallel.serial()) {
             op.forward(inputs, outputs, serial);
+            roundHalfFloats(outputs);
         } catch (IllegalArgumentException e) {
             throw new BadInputException("node " + node.describe() + ": " + e.getMessage(), e);
         }
@@ -219,91 +239,115 @@ public final class Plan {
         for (int id : outputIds) {
             lastUse[id] = Integer.MAX_VALUE;
         }
+        // Float-family and integer values live in separate pools (float and long storage).
+        Pool floats = new Pool(), longs = new Pool();
         int[] slotOf = new int[n];
         Arrays.fill(slotOf, -1);
-        List<Integer> slotSize = new ArrayList<>();
-        List<Integer> live = new ArrayList<>();        // values alive per slot
-        List<Integer> free = new ArrayList<>();
         for (int id : inputIds) {
-            slotOf[id] = newSlot(slotSize, live, metas.get(id).size());
+            slotOf[id] = pool(id, floats, longs).newSlot(metas.get(id).size());
         }
         for (int s = 0; s < steps.size(); s++) {
             Step step = steps.get(s);
             for (int o = 0; o < step.outputs().length; o++) {
                 int id = step.outputs()[o];
-                if (o == 0 && step.op().outputAliasesInput() && step.inputs()[0] >= 0 && slotOf[step.inputs()[0]] >= 0) {
-                    slotOf[id] = slotOf[step.inputs()[0]];
-                    live.set(slotOf[id], live.get(slotOf[id]) + 1);
+                int in0 = step.inputs().length > 0 ? step.inputs()[0] : -1;
+                if (o == 0 && step.op().outputAliasesInput() && in0 >= 0 && slotOf[in0] >= 0
+                        && pool(in0, floats, longs) == pool(id, floats, longs)) {
+                    slotOf[id] = slotOf[in0];
+                    pool(id, floats, longs).share(slotOf[id]);
                 } else {
-                    slotOf[id] = takeSlot(free, slotSize, live, metas.get(id).size());
+                    slotOf[id] = pool(id, floats, longs).take(metas.get(id).size());
                 }
             }
             for (int v : step.inputs()) {
-                release(v, s, lastUse, slotOf, live, free);
+                release(v, s, lastUse, slotOf, floats, longs);
             }
             for (int v : step.outputs()) {
-                release(v, s, lastUse, slotOf, live, free);   // outputs nobody reads
+                release(v, s, lastUse, slotOf, floats, longs);   // outputs nobody reads
             }
         }
-        float[][] slots = new float[slotSize.size()][];
-        for (int i = 0; i < slots.length; i++) {
-            slots[i] = new float[slotSize.get(i) + Conv2d.slack()];
+        float[][] floatSlots = new float[floats.slotSize.size()][];
+        for (int i = 0; i < floatSlots.length; i++) {
+            floatSlots[i] = new float[floats.slotSize.get(i) + Conv2d.slack()];
+        }
+        long[][] longSlots = new long[longs.slotSize.size()][];
+        for (int i = 0; i < longSlots.length; i++) {
+            longSlots[i] = new long[longs.slotSize.get(i)];
         }
         views = new Tensor[n];
         for (int id = 0; id < n; id++) {
             ValueMeta m = metas.get(id);
-            views[id] = m.isConstant() ? withSlack(m.constant()) : slotOf[id] >= 0 ? new Tensor(m.shape(), slots[slotOf[id]]) : null;
-        }
-    }
-
-    private static int newSlot(List<Integer> slotSize, List<Integer> live, int size) {
-        slotSize.add(size);
-        live.add(1);
-        return slotSize.size() - 1;
-    }
-
-    /** Best fit among the free slots, growing the largest one if none is big enough. */
-    private static int takeSlot(List<Integer> free, List<Integer> slotSize, List<Integer> live, int size) {
-        int best = -1;
-        for (int i = 0; i < free.size(); i++) {
-            int s = free.get(i);
-            if (slotSize.get(s) >= size && (best < 0 || slotSize.get(s) < slotSize.get(free.get(best)))) {
-                best = i;
+            if (m.isConstant()) {
+                views[id] = m.constant().copyWithSlack(Conv2d.slack());
+            } else if (slotOf[id] >= 0) {
+                views[id] = m.type().isFloat() ? new Tensor(m.type(), m.shape(), floatSlots[slotOf[id]])
+                        : new Tensor(m.type(), m.shape(), longSlots[slotOf[id]]);
             }
         }
-        if (best < 0 && !free.isEmpty()) {
-            int largest = 0;
-            for (int i = 1; i < free.size(); i++) {
-                if (slotSize.get(free.get(i)) > slotSize.get(free.get(largest))) {
-                    largest = i;
+    }
+
+    private Pool pool(int id, Pool floats, Pool longs) {
+        return metas.get(id).type().isFloat() ? floats : longs;
+    }
+
+    /** Buffers of one storage kind: their sizes, how many live values share each, and the free ones. */
+    private static final class Pool {
+        final List<Integer> slotSize = new ArrayList<>();
+        final List<Integer> live = new ArrayList<>();
+        final List<Integer> free = new ArrayList<>();
+
+        int newSlot(int size) {
+            slotSize.add(size);
+            live.add(1);
+            return slotSize.size() - 1;
+        }
+
+        void share(int slot) {
+            live.set(slot, live.get(slot) + 1);
+        }
+
+        /** Best fit among the free slots, growing the largest one if none is big enough. */
+        int take(int size) {
+            int best = -1;
+            for (int i = 0; i < free.size(); i++) {
+                int s = free.get(i);
+                if (slotSize.get(s) >= size && (best < 0 || slotSize.get(s) < slotSize.get(free.get(best)))) {
+                    best = i;
                 }
             }
-            best = largest;
-            slotSize.set(free.get(best), size);
+            if (best < 0 && !free.isEmpty()) {
+                int largest = 0;
+                for (int i = 1; i < free.size(); i++) {
+                    if (slotSize.get(free.get(i)) > slotSize.get(free.get(largest))) {
+                        largest = i;
+                    }
+                }
+                best = largest;
+                slotSize.set(free.get(best), size);
+            }
+            if (best < 0) {
+                return newSlot(size);
+            }
+            int slot = free.remove(best);
+            live.set(slot, 1);
+            return slot;
         }
-        if (best < 0) {
-            return newSlot(slotSize, live, size);
+
+        void release(int slot) {
+            int left = live.get(slot) - 1;
+            live.set(slot, left);
+            if (left == 0) {
+                free.add(slot);
+            }
         }
-        int slot = free.remove(best);
-        live.set(slot, 1);
-        return slot;
     }
 
-    private static void release(int v, int step, int[] lastUse, int[] slotOf, List<Integer> live, List<Integer> free) {
+    private void release(int v, int step, int[] lastUse, int[] slotOf, Pool floats, Pool longs) {
         if (v < 0 || slotOf[v] < 0 || lastUse[v] > step || lastUse[v] == -2) {
             return;
         }
         lastUse[v] = -2;  // released once
-        int slot = slotOf[v];
-        int left = live.get(slot) - 1;
-        live.set(slot, left);
-        if (left == 0) {
-            free.add(slot);
-        }
-    }
-
-    private static Tensor withSlack(Tensor t) {
-        return new Tensor(t.shape(), Arrays.copyOf(t.data(), t.size() + Conv2d.slack()));
+        pool(v, floats, longs).release(slotOf[v]);
     }
 
     // ---- running -------------------------------------------------------------------------------------------
@@ -336,18 +380,22 @@ public final class Plan {
 
     Map<String, Tensor> run(Map<String, Tensor> inputs, Parallel par, StepRunner runner) {
         for (int i = 0; i < inputIds.size(); i++) {
-            String name = graph.inputs().get(i).name();
+            String name = runInputs.get(i);
             Tensor t = inputs.get(name);
             Tensor dst = views[inputIds.get(i)];
             if (t == null || !Arrays.equals(t.shape(), dst.shape())) {
                 throw new IllegalArgumentException("input '" + name + "' does not match the planned shape "
                         + Shapes.toString(dst.shape()));
             }
-            System.arraycopy(t.data(), 0, dst.data(), 0, t.size());
+            if (t.type() != dst.type()) {
+                throw new BadInputException("model input '" + name + "' is " + dst.type() + ", the data given is "
+                        + t.type());
+            }
+            t.copyInto(dst);
         }
         for (int s = 0; s < steps.size(); s++) {
             Step step = steps.get(s);
-            if (step.op().outputAliasesInput() && views[step.inputs()[0]].data() == views[step.outputs()[0]].data()) {
+            if (step.op().outputAliasesInput() && views[step.inputs()[0]].sameStorage(views[step.outputs()[0]])) {
                 continue;
             }
             Tensor[] in = new Tensor[step.inputs().length];
@@ -362,12 +410,25 @@ public final class Plan {
             if (runner == null || !runner.run(s, step, in, out, p)) {
                 step.op().forward(in, out, p);
             }
+            roundHalfFloats(out);
         }
         Map<String, Tensor> result = new LinkedHashMap<>();
         for (int i = 0; i < outputIds.size(); i++) {
             result.put(graph.outputs().get(i).name(), views[outputIds.get(i)].copy());
         }
         return result;
+    }
+
+    /** Float16 and bfloat16 results rounded to their type, as if stored in it. */
+    private static void roundHalfFloats(Tensor[] out) {
+        for (Tensor t : out) {
+            if (t != null && (t.type() == DType.FLOAT16 || t.type() == DType.BFLOAT16)) {
+                float[] d = t.data();
+                for (int i = 0; i < t.size(); i++) {
+                    d[i] = t.type().round(d[i]);
+                }
+            }
+        }
     }
 
     /** A value computed by the last run (only reliable for graph outputs and values named in keep). */
@@ -415,7 +476,7 @@ public final class Plan {
         Set<float[]> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         long total = 0;
         for (int id = 0; id < views.length; id++) {
-            if (views[id] != null && !metas.get(id).isConstant() && seen.add(views[id].data())) {
+            if (views[id] != null && views[id].isFloat() && !metas.get(id).isConstant() && seen.add(views[id].data())) {
                 total += views[id].data().length;
             }
         }

@@ -31,6 +31,9 @@ final class ConcatOp implements Op {
         rows = new int[in.size()];
         for (int i = 0; i < in.size(); i++) {
             ValueMeta m = Args.input(in, i, "inputs");
+            if (m.type() != first.type()) {
+                throw new IllegalArgumentException("Concat inputs of types " + first.type() + " and " + m.type());
+            }
             int[] s = m.shape();
             if (s.length != r) {
                 throw new IllegalArgumentException("Concat inputs differ in rank");
@@ -51,11 +54,10 @@ final class ConcatOp implements Op {
 
     @Override
     public void forward(Tensor[] in, Tensor[] out, Parallel par) {
-        float[] y = out[0].data();
         for (int o = 0; o < outer; o++) {
             int dst = o * outRow;
             for (int i = 0; i < in.length; i++) {
-                System.arraycopy(in[i].data(), o * rows[i], y, dst, rows[i]);
+                in[i].copyRange(o * rows[i], out[0], dst, rows[i]);
                 dst += rows[i];
             }
         }

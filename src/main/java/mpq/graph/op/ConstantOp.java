@@ -2,7 +2,7 @@ package mpq.graph.op;
 
 import java.util.List;
 import mpq.graph.Attributes;
-import mpq.graph.DType;
+import mpq.tensor.DType;
 import mpq.graph.Op;
 import mpq.graph.ValueMeta;
 import mpq.tensor.Parallel;
@@ -22,14 +22,10 @@ final class ConstantOp implements Op {
             float[] f = a.getFloats("value_floats", new float[0]);
             value = ValueMeta.constant(new Tensor(new int[] {f.length}, f), DType.FLOAT);
         } else if (a.has("value_int")) {
-            value = ValueMeta.constant(Tensor.scalar(a.getLong("value_int", 0)), DType.INT64);
+            value = ValueMeta.constant(Tensor.longs(new int[0], a.getLong("value_int", 0)), DType.INT64);
         } else if (a.has("value_ints")) {
             long[] v = a.getLongs("value_ints", new long[0]);
-            float[] f = new float[v.length];
-            for (int i = 0; i < v.length; i++) {
-                f[i] = v[i];
-            }
-            value = ValueMeta.constant(new Tensor(new int[] {v.length}, f), DType.INT64);
+            value = ValueMeta.constant(Tensor.longs(new int[] {v.length}, v), DType.INT64);
         } else {
             throw new IllegalArgumentException("Constant needs value, value_float(s) or value_int(s)");
         }

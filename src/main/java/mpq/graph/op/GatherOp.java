@@ -44,17 +44,17 @@ final class GatherOp implements Op {
 
     @Override
     public void forward(Tensor[] in, Tensor[] out, Parallel par) {
-        float[] x = in[0].data(), ind = in[1].data(), y = out[0].data();
+        Tensor ind = in[1];
         for (int o = 0; o < outer; o++) {
             for (int i = 0; i < count; i++) {
-                int k = (int) ind[i];
+                long k = ind.getLong(i);
                 if (k < 0) {
                     k += dim;
                 }
                 if (k < 0 || k >= dim) {
-                    throw new IllegalArgumentException("Gather index " + (int) ind[i] + " out of range for size " + dim);
+                    throw new IllegalArgumentException("Gather index " + ind.getLong(i) + " out of range for size " + dim);
                 }
-                System.arraycopy(x, (o * dim + k) * inner, y, (o * count + i) * inner, inner);
+                in[0].copyRange((o * dim + (int) k) * inner, out[0], (o * count + i) * inner, inner);
             }
         }
     }
@@ -65,10 +65,11 @@ final class GatherOp implements Op {
         if (gradIn[0] == null) {
             return;
         }
-        float[] ind = in[1].data(), dy = gradOut[0].data(), dx = gradIn[0].data();
+        Tensor ind = in[1];
+        float[] dy = gradOut[0].data(), dx = gradIn[0].data();
         for (int o = 0; o < outer; o++) {
             for (int i = 0; i < count; i++) {
-                int k = (int) ind[i];
+                int k = (int) ind.getLong(i);
                 k = k < 0 ? k + dim : k;
                 int src = (o * count + i) * inner, dst = (o * dim + k) * inner;
                 for (int e = 0; e < inner; e++) {

@@ -2,7 +2,7 @@ package mpq.graph.op;
 
 import java.util.List;
 import mpq.graph.Attributes;
-import mpq.graph.DType;
+import mpq.tensor.DType;
 import mpq.graph.Op;
 import mpq.graph.ValueMeta;
 import mpq.tensor.FakeQuant;
@@ -12,10 +12,9 @@ import mpq.tensor.Tensor;
 
 /**
  * ONNX QuantizeLinear (y = saturate(round_half_even(x / scale) + zero_point)) and DequantizeLinear
- * (y = (x − zero_point) · scale), per tensor or per slice along axis, so mpq can run the models it exports. Integer
- * values are held in float32 like every run-time value, exact up to 2^24. The integer type, and with it the
- * saturation range, is the zero point's (QuantizeLinear: or output_dtype; default uint8). Blocked quantization
- * (block_size) is not supported.
+ * (y = (x − zero_point) · scale), per tensor or per slice along axis, so mpq runs the models it exports and
+ * already-quantized ones. The integer type, and with it the saturation range, is the zero point's (QuantizeLinear:
+ * or output_dtype; default uint8). Blocked quantization (block_size) is not supported.
  */
 final class LinearQuantOp implements Op {
     private final boolean quantize;
@@ -61,7 +60,10 @@ final class LinearQuantOp implements Op {
             channels = layout[1];
             inner = layout[2];
         }
-        return List.of(ValueMeta.of(s, quantize ? intType : DType.FLOAT));
+        if (!quantize && x.type().isFloat()) {
+            throw new IllegalArgumentException("DequantizeLinear takes integers, got " + x.type());
+        }
+        return List.of(ValueMeta.of(s, quantize ? intType : scale.type()));
     }
 
     /** [min, max] of an integer type QuantizeLinear can produce, or null. */
@@ -79,22 +81,25 @@ final class LinearQuantOp implements Op {
 
     @Override
     public void forward(Tensor[] in, Tensor[] out, Parallel par) {
-        float[] x = in[0].data(), y = out[0].data();
-        float[] scale = in[1].data();
-        float[] zp = in.length > 2 && in[2] != null ? in[2].data() : null;
+        Tensor scale = in[1];
+        Tensor zp = in.length > 2 && in[2] != null ? in[2] : null;
         float[] r = quantize ? range(intType) : null;
         par.forEach(outer * channels, (w, item) -> {
             int c = item % channels;
-            float s = scale[c], z = zp == null ? 0 : zp[c];
+            float s = scale.get(c), z = zp == null ? 0 : (float) zp.getDouble(c);
             int from = item * inner, to = from + inner;
             if (quantize) {
+                float[] x = in[0].data();
+                long[] y = out[0].ints();
                 float lo = r[0] - z, hi = r[1] - z;
                 for (int i = from; i < to; i++) {
-                    y[i] = FakeQuant.level(x[i], s, lo, hi) + z;
+                    y[i] = (long) (FakeQuant.level(x[i], s, lo, hi) + z);
                 }
             } else {
+                long[] x = in[0].ints();
+                float[] y = out[0].data();
                 for (int i = from; i < to; i++) {
-                    y[i] = (x[i] - z) * s;
+                    y[i] = ((float) x[i] - z) * s;
                 }
             }
         });

@@ -41,21 +41,49 @@ public final class Ops {
         REGISTRY.put("GlobalAveragePool", (n, v) -> new GlobalAveragePoolOp());
         REGISTRY.put("Softmax", (n, v) -> new SoftmaxOp(n.attributes(), v));
         for (UnaryOp.Kind k : UnaryOp.Kind.values()) {
-            REGISTRY.put(onnxName(k.name()), (n, v) -> new UnaryOp(k, n.attributes(), v));
+            REGISTRY.put(k == UnaryOp.Kind.IS_NAN ? "IsNaN" : onnxName(k.name()), (n, v) -> new UnaryOp(k, n.attributes(), v));
         }
         for (BinaryOp.Kind k : BinaryOp.Kind.values()) {
-            REGISTRY.put(onnxName(k.name()), (n, v) -> new BinaryOp(k));
+            REGISTRY.put(k == BinaryOp.Kind.PRELU ? "PRelu" : onnxName(k.name()), (n, v) -> new BinaryOp(k, n.attributes()));
+        }
+        for (VariadicOp.Kind k : VariadicOp.Kind.values()) {
+            REGISTRY.put(onnxName(k.name()), (n, v) -> new VariadicOp(k));
+        }
+        for (ReduceOp.Kind k : ReduceOp.Kind.values()) {
+            REGISTRY.put("Reduce" + onnxName(k.name()), (n, v) -> new ReduceOp(k, n.attributes(), v));
         }
         for (ReshapeOp.Kind k : ReshapeOp.Kind.values()) {
             REGISTRY.put(onnxName(k.name()), (n, v) -> new ReshapeOp(k, n.attributes(), v));
         }
+        REGISTRY.put("ArgMax", (n, v) -> new ArgReduceOp(true, n.attributes()));
+        REGISTRY.put("ArgMin", (n, v) -> new ArgReduceOp(false, n.attributes()));
+        REGISTRY.put("Where", (n, v) -> new WhereOp());
         REGISTRY.put("Transpose", (n, v) -> new TransposeOp(n.attributes()));
         REGISTRY.put("Slice", (n, v) -> new SliceOp(n.attributes(), v));
         REGISTRY.put("Pad", (n, v) -> new PadOp(n.attributes(), v));
         REGISTRY.put("Concat", (n, v) -> new ConcatOp(n.attributes()));
+        REGISTRY.put("Split", (n, v) -> new SplitOp(n.attributes(), n.outputs().size(), v));
         REGISTRY.put("Gather", (n, v) -> new GatherOp(n.attributes()));
+        REGISTRY.put("GatherElements", (n, v) -> new ElementIndexOp(false, n.attributes()));
+        REGISTRY.put("ScatterElements", (n, v) -> new ElementIndexOp(true, n.attributes()));
+        REGISTRY.put("GatherND", (n, v) -> new NDIndexOp(false, n.attributes()));
+        REGISTRY.put("ScatterND", (n, v) -> new NDIndexOp(true, n.attributes()));
+        REGISTRY.put("Expand", (n, v) -> new ExpandOp());
+        REGISTRY.put("Tile", (n, v) -> new TileOp());
+        REGISTRY.put("DepthToSpace", (n, v) -> new DepthSpaceOp(true, n.attributes()));
+        REGISTRY.put("SpaceToDepth", (n, v) -> new DepthSpaceOp(false, n.attributes()));
+        REGISTRY.put("Trilu", (n, v) -> new TriluOp(n.attributes()));
+        REGISTRY.put("EyeLike", (n, v) -> new EyeLikeOp(n.attributes()));
+        REGISTRY.put("OneHot", (n, v) -> new OneHotOp(n.attributes()));
+        REGISTRY.put("NonZero", (n, v) -> new NonZeroOp());
+        REGISTRY.put("TopK", (n, v) -> new TopKOp(n.attributes()));
+        REGISTRY.put("CumSum", (n, v) -> new CumSumOp(n.attributes()));
+        REGISTRY.put("Range", (n, v) -> new RangeOp());
+        REGISTRY.put("ConstantOfShape", (n, v) -> new ConstantOfShapeOp(n.attributes()));
+        REGISTRY.put("Size", (n, v) -> new SizeOp());
         REGISTRY.put("Shape", (n, v) -> new ShapeOp(n.attributes()));
-        REGISTRY.put("Cast", (n, v) -> new CastOp(n.attributes()));
+        REGISTRY.put("Cast", (n, v) -> new CastOp(n.attributes(), false));
+        REGISTRY.put("CastLike", (n, v) -> new CastOp(n.attributes(), true));
         REGISTRY.put("Constant", (n, v) -> new ConstantOp(n.attributes()));
         REGISTRY.put("QuantizeLinear", (n, v) -> new LinearQuantOp(true, n.attributes()));
         REGISTRY.put("DequantizeLinear", (n, v) -> new LinearQuantOp(false, n.attributes()));

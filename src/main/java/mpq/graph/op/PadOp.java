@@ -16,7 +16,7 @@ final class PadOp implements Op {
     private final Attributes attrs;
     private final int opset;
     private final String mode;
-    private float value;
+    private double value;
     private int[] inShape, outShape;
     private int[][] maps;   // per axis: output coordinate -> input coordinate, or -1 for the constant
     private int[] sourceIndex;
@@ -40,7 +40,7 @@ final class PadOp implements Op {
         if (opset >= 11) {
             pads = Args.constantLongs(Args.input(in, 1, "pads"), "Pad pads");
             ValueMeta v = Args.optional(in, 2);
-            value = v == null ? 0f : (float) Args.constantScalar(v, "Pad constant_value");
+            value = v == null ? 0 : Args.constantScalar(v, "Pad constant_value");
             ValueMeta a = Args.optional(in, 3);
             if (a != null) {
                 axes = Args.normalizeAxes(Args.constantInts(a, "Pad axes"), r);
@@ -105,10 +105,18 @@ final class PadOp implements Op {
 
     @Override
     public void forward(Tensor[] in, Tensor[] out, Parallel par) {
-        float[] x = in[0].data(), y = out[0].data();
         int[] src = sources();
-        for (int o = 0; o < src.length; o++) {
-            y[o] = src[o] >= 0 ? x[src[o]] : value;
+        if (in[0].isFloat()) {
+            float[] x = in[0].data(), y = out[0].data();
+            for (int o = 0; o < src.length; o++) {
+                y[o] = src[o] >= 0 ? x[src[o]] : (float) value;
+            }
+        } else {
+            long[] x = in[0].ints(), y = out[0].ints();
+            long v = in[0].type().fromDouble(value);
+            for (int o = 0; o < src.length; o++) {
+                y[o] = src[o] >= 0 ? x[src[o]] : v;
+            }
         }
     }
 

@@ -11,11 +11,11 @@ import mpq.tensor.Shapes;
 import mpq.tensor.Tensor;
 
 /**
- * The ops that only change a shape and keep the data as it is: Reshape, Flatten, Squeeze, Unsqueeze, Identity.
- * Their output shares the input's storage.
+ * The ops that only change a shape and keep the data as it is: Reshape, Flatten, Squeeze, Unsqueeze, Identity, and
+ * Dropout at inference (with its mask output all true). Their output shares the input's storage.
  */
 final class ReshapeOp implements Op {
-    enum Kind { RESHAPE, FLATTEN, SQUEEZE, UNSQUEEZE, IDENTITY }
+    enum Kind { RESHAPE, FLATTEN, SQUEEZE, UNSQUEEZE, IDENTITY, DROPOUT }
 
     private final Kind kind;
     private final Attributes attrs;
@@ -32,7 +32,7 @@ final class ReshapeOp implements Op {
         ValueMeta x = Args.input(in, 0, "data");
         int[] s = x.shape();
         int[] out = switch (kind) {
-            case IDENTITY -> s;
+            case IDENTITY, DROPOUT -> s;
             case RESHAPE -> reshape(s, Args.constantLongs(Args.input(in, 1, "shape"), "Reshape shape"),
                     attrs.getInt("allowzero", 0) != 0);
             case FLATTEN -> {
@@ -46,11 +46,13 @@ final class ReshapeOp implements Op {
             case SQUEEZE -> squeeze(s, axes(in));
             case UNSQUEEZE -> unsqueeze(s, axes(in));
         };
-        // Folded constants keep their values: the output is the same data under the new shape.
-        if (x.isConstant()) {
-            return List.of(ValueMeta.constant(x.constant().reshape(out), x.type()));
+        if (kind == Kind.DROPOUT && Args.optional(in, 2) != null && Args.optional(in, 2).isConstant()
+                && Args.constantScalar(Args.optional(in, 2), "training_mode") != 0) {
+            throw new IllegalArgumentException("training-mode Dropout is not supported (mpq runs inference)");
         }
-        return List.of(ValueMeta.of(out, x.type()));
+        // Folded constants keep their values: the output is the same data under the new shape.
+        ValueMeta y = x.isConstant() ? ValueMeta.constant(x.constant().reshape(out), x.type()) : ValueMeta.of(out, x.type());
+        return kind == Kind.DROPOUT ? List.of(y, ValueMeta.of(out, mpq.tensor.DType.BOOL)) : List.of(y);
     }
 
     private int[] axes(List<ValueMeta> in) {
@@ -148,8 +150,11 @@ final class ReshapeOp implements Op {
 
     @Override
     public void forward(Tensor[] in, Tensor[] out, Parallel par) {
-        if (in[0].data() != out[0].data()) {
-            System.arraycopy(in[0].data(), 0, out[0].data(), 0, in[0].size());
+        if (!in[0].sameStorage(out[0])) {
+            in[0].copyInto(out[0]);
+        }
+        if (out.length > 1 && out[1] != null) {
+            java.util.Arrays.fill(out[1].ints(), 0, out[1].size(), 1);   // Dropout's mask: every element kept
         }
     }
 

@@ -2,7 +2,7 @@ package mpq.graph.op;
 
 import java.util.List;
 import mpq.graph.Attributes;
-import mpq.graph.DType;
+import mpq.tensor.DType;
 import mpq.graph.Op;
 import mpq.graph.ValueMeta;
 import mpq.tensor.Parallel;
@@ -23,11 +23,11 @@ final class ShapeOp implements Op {
         int start = clamp(attrs.getInt("start", 0), r);
         int end = clamp(attrs.getInt("end", r), r);
         int n = Math.max(0, end - start);
-        float[] v = new float[n];
+        long[] v = new long[n];
         for (int i = 0; i < n; i++) {
             v[i] = s[start + i];
         }
-        return List.of(ValueMeta.constant(new Tensor(new int[] {n}, v), DType.INT64));
+        return List.of(ValueMeta.constant(Tensor.longs(new int[] {n}, v), DType.INT64));
     }
 
     private static int clamp(int i, int r) {

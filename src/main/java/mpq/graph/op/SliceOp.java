@@ -87,7 +87,7 @@ final class SliceOp implements Op {
 
     @Override
     public void forward(Tensor[] in, Tensor[] out, Parallel par) {
-        Strided.copy(in[0].data(), base, strides, outShape, out[0].data());
+        Strided.copy(in[0], base, strides, outShape, out[0]);
     }
 
     @Override

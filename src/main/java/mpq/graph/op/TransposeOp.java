@@ -50,7 +50,7 @@ final class TransposeOp implements Op {
 
     @Override
     public void forward(Tensor[] in, Tensor[] out, Parallel par) {
-        Strided.copy(in[0].data(), 0, strides, outShape, out[0].data());
+        Strided.copy(in[0], 0, strides, outShape, out[0]);
     }
 
     @Override

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import mpq.Nets;
 import mpq.graph.Attributes;
-import mpq.graph.DType;
+import mpq.tensor.DType;
 import mpq.graph.Graph;
 import mpq.graph.Node;
 import mpq.graph.TinyGraphs;
