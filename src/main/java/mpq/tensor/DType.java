@@ -37,6 +37,16 @@ public enum DType {
         };
     }
 
+    /** The smallest value of an integer type of at most 32 bits (what saturation clamps to). */
+    public long minValue() {
+        return isUnsigned() ? 0 : -(1L << (bits - 1));
+    }
+
+    /** The largest value of an integer type of at most 32 bits. */
+    public long maxValue() {
+        return isUnsigned() ? (1L << bits) - 1 : (1L << (bits - 1)) - 1;
+    }
+
     /** The value v as this integer type holds it: wrapped into its range, bool as 0 or 1. */
     public long wrap(long v) {
         return switch (this) {

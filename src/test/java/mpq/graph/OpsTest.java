@@ -285,6 +285,35 @@ class OpsTest {
                 run("Softmax", attrs(), 13, x("x", t(s(1, 2, 2), 0, l3, 0, l3))));
     }
 
+    @Test
+    void logSoftmaxHardmaxAndGelu() {
+        float l3 = (float) Math.log(3);
+        check(s(1, 2), new float[] {(float) Math.log(0.25), (float) Math.log(0.75)},
+                run("LogSoftmax", attrs(), 13, x("x", t(s(1, 2), 0, l3))));
+        check(s(2, 3), new float[] {0, 1, 0, 1, 0, 0}, run("Hardmax", attrs(), 13, x("x", t(s(2, 3), 1, 5, 2, 7, 7, 3))));
+        // Φ(1) = 0.8413447, so gelu(1) = 0.8413447 and gelu(−1) = −0.1586553; the tanh form is 0.841192 at 1.
+        check(s(2), new float[] {0.8413447f, -0.1586553f}, run("Gelu", attrs(), 20, x("x", t(s(2), 1, -1))));
+        check(s(1), new float[] {0.841192f}, run("Gelu", attrs("approximate", "tanh"), 20, x("x", t(s(1), 1))));
+    }
+
+    @Test
+    void layerNormalizationByHand() {
+        // Rows [1, 2, 3] and [2, 2, 2]: mean 2 and variance 2/3, then mean 2 and variance 0 (only ε remains).
+        double r = 1 / Math.sqrt(2.0 / 3 + 1e-5);
+        check(s(2, 3), new float[] {(float) (-r * 2 + 1), 1, (float) (r * 2 + 1), 1, 1, 1},
+                run("LayerNormalization", attrs(), 17, x("x", t(s(2, 3), 1, 2, 3, 2, 2, 2)), x("g", t(s(3), 2, 2, 2)),
+                        x("b", t(s(3), 1, 1, 1))));
+    }
+
+    @Test
+    void resizeLinearHalfPixelAndNearest() {
+        // [0, 10] upsampled ×2, half_pixel: sources −0.25, 0.25, 0.75, 1.25 → clamped at the edges → 0, 2.5, 7.5, 10.
+        check(s(1, 1, 1, 4), new float[] {0, 2.5f, 7.5f, 10}, run("Resize", attrs("mode", "linear"), 13,
+                x("x", t(s(1, 1, 1, 2), 0, 10)), x("roi", t(s(0))), x("scales", t(s(4), 1, 1, 1, 2))));
+        check(s(1, 1, 1, 4), new float[] {0, 0, 10, 10}, run("Resize", attrs("mode", "nearest"), 13,
+                x("x", t(s(1, 1, 1, 2), 0, 10)), x("roi", t(s(0))), x("scales", t(s(4), 1, 1, 1, 2))));
+    }
+
     // ---- constants and the shape chains exporters emit -----------------------------------------------------
 
     @Test
@@ -332,10 +361,10 @@ class OpsTest {
     @Test
     void unsupportedOpsAreListedOncePerTypeWithANode() {
         List<Node> nodes = List.of(node("Relu", List.of("x"), "a"), node("TfIdfVectorizer", List.of("a"), "b"),
-                node("TfIdfVectorizer", List.of("b"), "c"), node("Gelu", List.of("c"), "d"));
+                node("TfIdfVectorizer", List.of("b"), "c"), node("StringNormalizer", List.of("c"), "d"));
         Graph g = new Graph("u", nodes, List.of(new ValueInfo("x", DType.FLOAT, s(1))),
                 List.of(new ValueInfo("d", DType.FLOAT, s(1))), Map.of(), 13);
         BadInputException e = assertThrows(BadInputException.class, () -> new Executor(g, 1));
-        assertEquals("unsupported ops: Gelu (node 'd'), TfIdfVectorizer (node 'b')", e.getMessage());
+        assertEquals("unsupported ops: StringNormalizer (node 'd'), TfIdfVectorizer (node 'b')", e.getMessage());
     }
 }

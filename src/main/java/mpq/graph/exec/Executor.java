@@ -15,6 +15,7 @@ public final class Executor implements AutoCloseable {
     private final Graph graph;
     private final Parallel par;
     private final Set<String> keep;
+    private final Set<String> readByValue = new java.util.HashSet<>();   // inputs nodes need at plan time
     private final Map<String, Plan> plans = new LinkedHashMap<>();
     private Plan last;
 
@@ -28,6 +29,11 @@ public final class Executor implements AutoCloseable {
         this.graph = graph;
         this.par = new Parallel(threads);
         this.keep = Set.copyOf(keep);
+        for (ValueInfo in : graph.inputs()) {
+            if (Ops.readsValue(graph, in.name())) {
+                readByValue.add(in.name());
+            }
+        }
     }
 
     public Graph graph() {
@@ -54,7 +60,7 @@ public final class Executor implements AutoCloseable {
             Tensor t = inputs.get(in.name());
             if (t != null) {
                 shapes.put(in.name(), t.shape());
-                if (plannedByValue(t)) {
+                if (plannedByValue(t) || readByValue.contains(in.name())) {
                     byValue.put(in.name(), t);
                 }
             }
@@ -64,7 +70,8 @@ public final class Executor implements AutoCloseable {
     }
 
     /**
-     * Inputs small enough to be shape-like — integer tensors of at most {@value #BY_VALUE_MAX} elements and scalars —
+     * Inputs that some node needs by value at plan time ({@link Ops#readsValue}: a Resize's scales), and inputs
+     * small enough to be shape-like — integer tensors of at most {@value #BY_VALUE_MAX} elements and scalars —
      * are planned by their values, as constants: a Reshape's shape, a Slice's bounds or a Range's limits given as
      * inputs then fold like initializers. A plan serves one set of such values.
      */
@@ -83,6 +90,24 @@ public final class Executor implements AutoCloseable {
             throw new IllegalArgumentException("value '" + name + "' is not kept by this executor");
         }
         return last.value(name);
+    }
+
+    /**
+     * How many examples one run of a single-input graph may take so that its buffers — with every kept value held
+     * apart — stay within maxBytes: measured on the plans for 1 and 2 examples (buffers grow linearly with the
+     * batch). At least 1, and 1 for a model whose batch axis is fixed at 1. Large models whose kept activations would not fit run their batches in such chunks.
+     */
+    public int examplesWithin(int[] batchShape, long maxBytes) {
+        ValueInfo in = graph.inputs().getFirst();
+        if (in.dims().length > 0 && in.dims()[0] == 1) {
+            return 1;   // a model whose batch is fixed at 1 takes one example per run
+        }
+        String name = in.name();
+        int[] one = batchShape.clone(), two = batchShape.clone();
+        one[0] = 1;
+        two[0] = 2;
+        long b1 = plan(Map.of(name, one)).bufferBytes(), per = Math.max(1, plan(Map.of(name, two)).bufferBytes() - b1);
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (maxBytes - b1) / per + 1));
     }
 
     /** The thread pool, for work that goes with the runs (observers, statistics). */
@@ -106,6 +131,12 @@ public final class Executor implements AutoCloseable {
         if (p == null) {
             if (plans.size() >= MAX_PLANS) {
                 plans.remove(plans.keySet().iterator().next());
+            }
+            // Large models' plans hold gigabytes: before another is made, the ones kept must leave room for it.
+            long held = plans.values().stream().mapToLong(Plan::bufferBytes).sum();
+            if (held > Runtime.getRuntime().maxMemory() / 8) {
+                plans.clear();
+                last = null;
             }
             p = new Plan(graph, shapes, keep, byValue);
             plans.put(key.toString(), p);

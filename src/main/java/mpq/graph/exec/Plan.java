@@ -156,7 +156,7 @@ public final class Plan {
             }
             return;
         }
-        if (tryFuseRelu(node, pinned, consumers)) {
+        if (tryFuseRelu(node, pinned, consumers) || tryFuseQuantizeDequantize(node, pinned, consumers)) {
             return;
         }
         int[] inputs = new int[node.inputs().size()];
@@ -214,6 +214,53 @@ public final class Plan {
             return false;
         }
         index.put(node.output(0), inId);
+        return true;
+    }
+
+    /**
+     * A DequantizeLinear that undoes the previous step's QuantizeLinear (its only reader, same scale, zero point and
+     * axis) joins it as one float round trip: QDQ models then hold no integer activations (8 bytes per value here).
+     */
+    private boolean tryFuseQuantizeDequantize(Node node, Set<String> pinned, Map<String, List<Node>> consumers) {
+        if (!node.opType().equals("DequantizeLinear") || steps.isEmpty()) {
+            return false;
+        }
+        Step prev = steps.getLast();
+        String in = node.input(0);
+        Node q = prev.node();
+        if (!q.opType().equals("QuantizeLinear") || prev.outputs()[0] != index.get(in) || pinned.contains(in)
+                || consumers.getOrDefault(in, List.of()).size() != 1 || !sameValue(q, node, 1) || !sameValue(q, node, 2)
+                || q.attributes().getInt("axis", 1) != node.attributes().getInt("axis", 1)) {
+            return false;
+        }
+        Op fused = Ops.quantizeDequantize(q);
+        List<ValueMeta> qIn = new ArrayList<>();
+        for (int id : prev.inputs()) {
+            qIn.add(id < 0 ? null : metas.get(id));
+        }
+        ValueMeta y = fused.infer(qIn).getFirst();
+        steps.set(steps.size() - 1, new Step(q, fused, prev.inputs(), new int[] {define(node.output(0), y)}));
+        return true;
+    }
+
+    /** Input i of two nodes is the same value: the same name, both absent, or constants of equal values. */
+    private boolean sameValue(Node a, Node b, int i) {
+        String x = i < a.inputs().size() ? a.input(i) : "", y = i < b.inputs().size() ? b.input(i) : "";
+        if (x.equals(y)) {
+            return true;
+        }
+        if (x.isEmpty() || y.isEmpty()) {
+            return false;
+        }
+        Tensor u = metas.get(index.get(x)).constant(), v = metas.get(index.get(y)).constant();
+        if (u == null || v == null || u.size() != v.size() || u.type() != v.type()) {
+            return false;
+        }
+        for (int k = 0; k < u.size(); k++) {
+            if (u.getDouble(k) != v.getDouble(k)) {
+                return false;
+            }
+        }
         return true;
     }
 
@@ -407,8 +454,12 @@ public final class Plan {
                 out[i] = views[step.outputs()[i]];
             }
             Parallel p = worthSharing(step, out) ? par : SERIAL;
-            if (runner == null || !runner.run(s, step, in, out, p)) {
-                step.op().forward(in, out, p);
+            try {
+                if (runner == null || !runner.run(s, step, in, out, p)) {
+                    step.op().forward(in, out, p);
+                }
+            } catch (IllegalArgumentException e) {   // a value only known at run time that the op cannot take
+                throw new BadInputException("node " + step.node().describe() + ": " + e.getMessage(), e);
             }
             roundHalfFloats(out);
         }
@@ -469,6 +520,21 @@ public final class Plan {
     /** Every node of the graph, in order, with what planning learned about it. */
     public List<NodeInfo> nodes() {
         return List.copyOf(infos);
+    }
+
+    /** Bytes of the buffer pool, float and integer (the plan's activation memory). */
+    public long bufferBytes() {
+        java.util.Set<Object> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        long total = 0;
+        for (int id = 0; id < views.length; id++) {
+            if (views[id] == null || metas.get(id).isConstant()) {
+                continue;
+            }
+            if (views[id].isFloat() ? seen.add(views[id].data()) : seen.add(views[id].ints())) {
+                total += views[id].isFloat() ? 4L * views[id].data().length : 8L * views[id].ints().length;
+            }
+        }
+        return total;
     }
 
     /** Floats held in the buffer pool (a measure of the plan's activation memory). */

@@ -45,10 +45,17 @@ final class BinaryOp implements Op {
     public List<ValueMeta> infer(List<ValueMeta> in) {
         ValueMeta a = Args.input(in, 0, "A");
         ValueMeta b = Args.input(in, 1, "B");
-        outShape = Shapes.broadcast(a.shape(), b.shape());
+        int[] bShape = b.shape();
+        if (kind == Kind.PRELU && bShape.length == 1 && a.rank() >= 2 && bShape[0] == a.shape()[1] && bShape[0] > 1
+                && !Arrays.equals(Shapes.broadcast(a.shape(), bShape), a.shape())) {
+            bShape = new int[a.rank() - 1];   // a slope per channel, as PyTorch exported it before opset 9: [C, 1, …]
+            Arrays.fill(bShape, 1);
+            bShape[0] = b.shape()[0];
+        }
+        outShape = Shapes.broadcast(a.shape(), bShape);
         if (outShape == null || (kind == Kind.PRELU && !Arrays.equals(outShape, a.shape()))) {
             throw new IllegalArgumentException("shapes " + Shapes.toString(a.shape()) + " and "
-                    + Shapes.toString(b.shape()) + " do not broadcast" + (kind == Kind.PRELU ? " to the input's" : ""));
+                    + Shapes.toString(bShape) + " do not broadcast" + (kind == Kind.PRELU ? " to the input's" : ""));
         }
         type = a.type();
         if (kind != Kind.POW && b.type() != type) {
@@ -60,9 +67,9 @@ final class BinaryOp implements Op {
         if (kind == Kind.MOD && type.isFloat() && !fmod) {
             throw new IllegalArgumentException("Mod of floats needs fmod = 1");
         }
-        sameShape = Arrays.equals(a.shape(), b.shape());
+        sameShape = Arrays.equals(a.shape(), bShape);
         aStrides = Strided.broadcastStrides(a.shape(), outShape.length, outShape);
-        bStrides = Strided.broadcastStrides(b.shape(), outShape.length, outShape);
+        bStrides = Strided.broadcastStrides(bShape, outShape.length, outShape);
         return List.of(ValueMeta.of(outShape, kind.comparison() ? DType.BOOL : type));
     }
 

@@ -14,17 +14,25 @@ import mpq.tensor.Tensor;
  * ONNX QuantizeLinear (y = saturate(round_half_even(x / scale) + zero_point)) and DequantizeLinear
  * (y = (x − zero_point) · scale), per tensor or per slice along axis, so mpq runs the models it exports and
  * already-quantized ones. The integer type, and with it the saturation range, is the zero point's (QuantizeLinear:
- * or output_dtype; default uint8). Blocked quantization (block_size) is not supported.
+ * or output_dtype; default uint8). Blocked quantization (block_size) is not supported. A QuantizeLinear read only
+ * by a DequantizeLinear with the same parameters runs as one round trip (see {@link Ops#quantizeDequantize}):
+ * y = (saturate(round(x / scale) + zero_point) − zero_point) · scale, in float, without the integer tensor.
  */
 final class LinearQuantOp implements Op {
     private final boolean quantize;
+    private final boolean roundTrip;
     private final int axisAttr;
     private final int outputDtype;
     private DType intType;
     private int outer, channels, inner;
 
     LinearQuantOp(boolean quantize, Attributes a) {
+        this(quantize, false, a);
+    }
+
+    LinearQuantOp(boolean quantize, boolean roundTrip, Attributes a) {
         this.quantize = quantize;
+        this.roundTrip = roundTrip;
         this.axisAttr = a.getInt("axis", 1);
         this.outputDtype = a.getInt("output_dtype", 0);
         if (a.getLong("block_size", 0) != 0) {
@@ -63,7 +71,7 @@ final class LinearQuantOp implements Op {
         if (!quantize && x.type().isFloat()) {
             throw new IllegalArgumentException("DequantizeLinear takes integers, got " + x.type());
         }
-        return List.of(ValueMeta.of(s, quantize ? intType : scale.type()));
+        return List.of(ValueMeta.of(s, quantize && !roundTrip ? intType : scale.type()));
     }
 
     /** [min, max] of an integer type QuantizeLinear can produce, or null. */
@@ -88,7 +96,13 @@ final class LinearQuantOp implements Op {
             int c = item % channels;
             float s = scale.get(c), z = zp == null ? 0 : (float) zp.getDouble(c);
             int from = item * inner, to = from + inner;
-            if (quantize) {
+            if (roundTrip) {
+                float[] x = in[0].data(), y = out[0].data();
+                float lo = r[0] - z, hi = r[1] - z;
+                for (int i = from; i < to; i++) {
+                    y[i] = FakeQuant.level(x[i], s, lo, hi) * s;
+                }
+            } else if (quantize) {
                 float[] x = in[0].data();
                 long[] y = out[0].ints();
                 float lo = r[0] - z, hi = r[1] - z;

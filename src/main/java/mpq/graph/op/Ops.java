@@ -33,13 +33,23 @@ public final class Ops {
 
     static {
         REGISTRY.put("Conv", (n, v) -> new ConvOp(n.attributes()));
+        REGISTRY.put("ConvTranspose", (n, v) -> new ConvTransposeOp(n.attributes()));
         REGISTRY.put("Gemm", (n, v) -> new GemmOp(n.attributes()));
         REGISTRY.put("MatMul", (n, v) -> new MatMulOp());
         REGISTRY.put("BatchNormalization", (n, v) -> new BatchNormOp(n.attributes(), n.outputs().size()));
         REGISTRY.put("MaxPool", (n, v) -> new PoolOp(true, n.attributes(), n.outputs().size()));
         REGISTRY.put("AveragePool", (n, v) -> new PoolOp(false, n.attributes(), n.outputs().size()));
-        REGISTRY.put("GlobalAveragePool", (n, v) -> new GlobalAveragePoolOp());
-        REGISTRY.put("Softmax", (n, v) -> new SoftmaxOp(n.attributes(), v));
+        REGISTRY.put("GlobalAveragePool", (n, v) -> new GlobalPoolOp(false));
+        REGISTRY.put("GlobalMaxPool", (n, v) -> new GlobalPoolOp(true));
+        REGISTRY.put("LayerNormalization", (n, v) -> new NormalizeOp(NormalizeOp.Kind.LAYER, n.attributes(), n.outputs().size()));
+        REGISTRY.put("InstanceNormalization", (n, v) -> new NormalizeOp(NormalizeOp.Kind.INSTANCE, n.attributes(), 1));
+        REGISTRY.put("MeanVarianceNormalization", (n, v) -> new NormalizeOp(NormalizeOp.Kind.MEAN_VARIANCE, n.attributes(), 1));
+        REGISTRY.put("Resize", (n, v) -> new ResizeOp(n.attributes(), v, false));
+        REGISTRY.put("Upsample", (n, v) -> new ResizeOp(n.attributes(), v, true));
+        REGISTRY.put("LRN", (n, v) -> new LrnOp(n.attributes()));
+        for (SoftmaxOp.Kind k : SoftmaxOp.Kind.values()) {
+            REGISTRY.put(onnxName(k.name()), (n, v) -> new SoftmaxOp(k, n.attributes(), v));
+        }
         for (UnaryOp.Kind k : UnaryOp.Kind.values()) {
             REGISTRY.put(k == UnaryOp.Kind.IS_NAN ? "IsNaN" : onnxName(k.name()), (n, v) -> new UnaryOp(k, n.attributes(), v));
         }
@@ -86,6 +96,11 @@ public final class Ops {
         REGISTRY.put("CastLike", (n, v) -> new CastOp(n.attributes(), true));
         REGISTRY.put("Constant", (n, v) -> new ConstantOp(n.attributes()));
         REGISTRY.put("QuantizeLinear", (n, v) -> new LinearQuantOp(true, n.attributes()));
+        REGISTRY.put("DynamicQuantizeLinear", (n, v) -> new DynamicQuantizeOp());
+        REGISTRY.put("MatMulInteger", (n, v) -> new IntegerMatMulOp(false));
+        REGISTRY.put("QLinearMatMul", (n, v) -> new IntegerMatMulOp(true));
+        REGISTRY.put("ConvInteger", (n, v) -> new IntegerConvOp(false, n.attributes()));
+        REGISTRY.put("QLinearConv", (n, v) -> new IntegerConvOp(true, n.attributes()));
         REGISTRY.put("DequantizeLinear", (n, v) -> new LinearQuantOp(false, n.attributes()));
     }
 
@@ -96,6 +111,34 @@ public final class Ops {
             sb.append(part.charAt(0)).append(part.substring(1).toLowerCase());
         }
         return sb.toString();
+    }
+
+    /**
+     * The op of a QuantizeLinear node run together with the DequantizeLinear that alone reads its output (same
+     * scale, zero point and axis): the float round trip, without the integer tensor between them.
+     */
+    public static Op quantizeDequantize(Node quantize) {
+        return new LinearQuantOp(true, true, quantize.attributes());
+    }
+
+    /**
+     * True when a node reads the named value as a parameter it needs before running (a Resize's roi, scales or
+     * sizes; an Upsample's scales), so that a graph input there is planned by its value. Integer parameters such
+     * as shapes are small and planned by value anyway.
+     */
+    public static boolean readsValue(Graph graph, String value) {
+        for (Node n : graph.nodes()) {
+            int from = switch (n.opType()) {
+                case "Resize", "Upsample" -> 1;
+                default -> Integer.MAX_VALUE;
+            };
+            for (int i = from; i < n.inputs().size(); i++) {
+                if (n.inputs().get(i).equals(value)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     public static Set<String> supportedTypes() {

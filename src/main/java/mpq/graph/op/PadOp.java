@@ -19,7 +19,7 @@ final class PadOp implements Op {
     private double value;
     private int[] inShape, outShape;
     private int[][] maps;   // per axis: output coordinate -> input coordinate, or -1 for the constant
-    private int[] sourceIndex;
+    private int[] sourceIndex;   // per output row: where its input row starts, or −1 (see rowSources)
 
     PadOp(Attributes attrs, int opset) {
         this.attrs = attrs;
@@ -105,17 +105,28 @@ final class PadOp implements Op {
 
     @Override
     public void forward(Tensor[] in, Tensor[] out, Parallel par) {
-        int[] src = sources();
+        int[] rowStart = rowSources();
+        int inner = innerLength();
+        int[] lastMap = maps.length == 0 ? new int[] {0} : maps[maps.length - 1];
         if (in[0].isFloat()) {
             float[] x = in[0].data(), y = out[0].data();
-            for (int o = 0; o < src.length; o++) {
-                y[o] = src[o] >= 0 ? x[src[o]] : (float) value;
+            float v = (float) value;
+            for (int row = 0, o = 0; row < rowStart.length; row++, o += inner) {
+                int src = rowStart[row];
+                for (int j = 0; j < inner; j++) {
+                    int m = lastMap[j];
+                    y[o + j] = src >= 0 && m >= 0 ? x[src + m] : v;
+                }
             }
         } else {
             long[] x = in[0].ints(), y = out[0].ints();
             long v = in[0].type().fromDouble(value);
-            for (int o = 0; o < src.length; o++) {
-                y[o] = src[o] >= 0 ? x[src[o]] : v;
+            for (int row = 0, o = 0; row < rowStart.length; row++, o += inner) {
+                int src = rowStart[row];
+                for (int j = 0; j < inner; j++) {
+                    int m = lastMap[j];
+                    y[o + j] = src >= 0 && m >= 0 ? x[src + m] : v;
+                }
             }
         }
     }
@@ -123,44 +134,50 @@ final class PadOp implements Op {
     @Override
     public void backward(Tensor[] in, Tensor[] out, Tensor[] gradOut, Tensor[] gradIn, Parallel par) {
         float[] dy = gradOut[0].data(), dx = gradIn[0].data();
-        int[] src = sources();
-        for (int o = 0; o < src.length; o++) {
-            if (src[o] >= 0) {
-                dx[src[o]] += dy[o];
+        int[] rowStart = rowSources();
+        int inner = innerLength();
+        int[] lastMap = maps.length == 0 ? new int[] {0} : maps[maps.length - 1];
+        for (int row = 0, o = 0; row < rowStart.length; row++, o += inner) {
+            int src = rowStart[row];
+            for (int j = 0; src >= 0 && j < inner; j++) {
+                if (lastMap[j] >= 0) {
+                    dx[src + lastMap[j]] += dy[o + j];
+                }
             }
         }
     }
 
-    /** For each output element, the input element it copies, or −1 where it holds the constant. Built once. */
-    private int[] sources() {
+    /** Length of the output's last axis (1 for a scalar). */
+    private int innerLength() {
+        return outShape.length == 0 ? 1 : outShape[outShape.length - 1];
+    }
+
+    /**
+     * For each output row (all axes but the last), where its input row starts, or −1 where the row is all
+     * constant. Built once per plan: one int per row, not per element.
+     */
+    private int[] rowSources() {
         if (sourceIndex != null) {
             return sourceIndex;
         }
         int r = outShape.length;
-        int total = Shapes.size(outShape);
-        int[] out = new int[total];
         if (r == 0) {
-            return sourceIndex = out;   // a scalar copies element 0
+            return sourceIndex = new int[] {0};   // a scalar copies element 0
         }
+        int rows = Shapes.size(outShape) / Math.max(1, outShape[r - 1]);
+        if (outShape[r - 1] == 0) {
+            rows = 0;
+        }
+        int[] out = new int[rows];
         int[] inStrides = Shapes.strides(inShape);
-        int inner = outShape[r - 1];
-        int[] lastMap = maps[r - 1];
         int[] idx = new int[r];
-        for (int o = 0; o < total; o += inner) {
+        for (int row = 0; row < rows; row++) {
             int src = 0;
-            boolean inside = true;
-            for (int d = 0; d < r - 1; d++) {
+            for (int d = 0; d < r - 1 && src >= 0; d++) {
                 int m = maps[d][idx[d]];
-                if (m < 0) {
-                    inside = false;
-                    break;
-                }
-                src += m * inStrides[d];
+                src = m < 0 ? -1 : src + m * inStrides[d];
             }
-            for (int j = 0; j < inner; j++) {
-                int m = lastMap[j];
-                out[o + j] = inside && m >= 0 ? src + m : -1;
-            }
+            out[row] = src;
             for (int d = r - 2; d >= 0; d--) {
                 if (++idx[d] < outShape[d]) {
                     break;

@@ -62,6 +62,12 @@ final class PoolOp implements Op {
 
     @Override
     public void forward(Tensor[] in, Tensor[] out, Parallel par) {
+        if (!in[0].isFloat()) {   // MaxPool of 8-bit integers (exact in float); a rare case, so by conversion
+            Tensor[] f = {Tensor.zeros(out[0].shape())};
+            forward(new Tensor[] {in[0].to(mpq.tensor.DType.FLOAT)}, f, par);
+            f[0].to(out[0].type()).copyInto(out[0]);
+            return;
+        }
         float[] x = in[0].data(), y = out[0].data();
         par.forEach(planes, (wk, p) -> {
             int src = p * h * w, dst = p * oh * ow;

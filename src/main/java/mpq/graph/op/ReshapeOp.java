@@ -46,13 +46,27 @@ final class ReshapeOp implements Op {
             case SQUEEZE -> squeeze(s, axes(in));
             case UNSQUEEZE -> unsqueeze(s, axes(in));
         };
-        if (kind == Kind.DROPOUT && Args.optional(in, 2) != null && Args.optional(in, 2).isConstant()
-                && Args.constantScalar(Args.optional(in, 2), "training_mode") != 0) {
-            throw new IllegalArgumentException("training-mode Dropout is not supported (mpq runs inference)");
+        if (kind == Kind.DROPOUT && randomDropout(Args.optional(in, 1), Args.optional(in, 2))) {
+            throw new IllegalArgumentException("training-mode Dropout with a ratio above 0 is random and is not "
+                    + "supported (mpq runs inference)");
         }
         // Folded constants keep their values: the output is the same data under the new shape.
         ValueMeta y = x.isConstant() ? ValueMeta.constant(x.constant().reshape(out), x.type()) : ValueMeta.of(out, x.type());
         return kind == Kind.DROPOUT ? List.of(y, ValueMeta.of(out, mpq.tensor.DType.BOOL)) : List.of(y);
+    }
+
+    /**
+     * Training mode drops elements at random unless the ratio is 0. Known here when both are constants; a mode or
+     * ratio fed at run time is checked by {@link #forward}.
+     */
+    private boolean randomDropout(ValueMeta ratio, ValueMeta trainingMode) {
+        if (opset < 7) {
+            return attrs.getInt("is_test", 1) == 0 && attrs.getFloat("ratio", 0.5f) != 0;
+        }
+        if (trainingMode == null || !trainingMode.isConstant() || Args.constantScalar(trainingMode, "training_mode") == 0) {
+            return false;
+        }
+        return ratio == null || (ratio.isConstant() && Args.constantScalar(ratio, "ratio") != 0);
     }
 
     private int[] axes(List<ValueMeta> in) {
@@ -145,11 +159,16 @@ final class ReshapeOp implements Op {
 
     @Override
     public boolean outputAliasesInput() {
-        return true;
+        return kind != Kind.DROPOUT;   // Dropout's forward fills its mask output
     }
 
     @Override
     public void forward(Tensor[] in, Tensor[] out, Parallel par) {
+        if (kind == Kind.DROPOUT && in.length > 2 && in[2] != null && in[2].getDouble(0) != 0
+                && (in[1] == null || in[1].getDouble(0) != 0)) {
+            throw new IllegalArgumentException("training-mode Dropout with a ratio above 0 is random and is not "
+                    + "supported (mpq runs inference)");
+        }
         if (!in[0].sameStorage(out[0])) {
             in[0].copyInto(out[0]);
         }

@@ -9,15 +9,19 @@ import mpq.tensor.Shapes;
 import mpq.tensor.Tensor;
 
 /**
- * Softmax. From opset 13 it normalises along one axis (default −1); before, the input is seen as a matrix
+ * Softmax, LogSoftmax and Hardmax (1 at the first maximum, 0 elsewhere). From opset 13 it normalises along one axis (default −1); before, the input is seen as a matrix
  * [prod(dims before axis), prod(dims from axis)] (default axis 1) and each row is normalised.
  */
 final class SoftmaxOp implements Op {
+    enum Kind { SOFTMAX, LOG_SOFTMAX, HARDMAX }
+
+    private final Kind kind;
     private final int axisAttr;
     private final boolean singleAxis;
     private int outer, len, inner;
 
-    SoftmaxOp(Attributes a, int opset) {
+    SoftmaxOp(Kind kind, Attributes a, int opset) {
+        this.kind = kind;
         singleAxis = opset >= 13;
         axisAttr = a.getInt("axis", singleAxis ? -1 : 1);
     }
@@ -45,14 +49,31 @@ final class SoftmaxOp implements Op {
             for (int i = 0; i < inner; i++) {
                 int base = o * len * inner + i;
                 float m = Float.NEGATIVE_INFINITY;
+                int argmax = 0;
                 for (int j = 0; j < len; j++) {
-                    m = Math.max(m, x[base + j * inner]);
+                    if (x[base + j * inner] > m) {
+                        m = x[base + j * inner];
+                        argmax = j;
+                    }
+                }
+                if (kind == Kind.HARDMAX) {
+                    for (int j = 0; j < len; j++) {
+                        y[base + j * inner] = j == argmax ? 1 : 0;
+                    }
+                    continue;
                 }
                 double sum = 0;
                 for (int j = 0; j < len; j++) {
                     float e = (float) Math.exp(x[base + j * inner] - m);
                     y[base + j * inner] = e;
                     sum += e;
+                }
+                if (kind == Kind.LOG_SOFTMAX) {
+                    float shift = (float) (m + Math.log(sum));
+                    for (int j = 0; j < len; j++) {
+                        y[base + j * inner] = x[base + j * inner] - shift;
+                    }
+                    continue;
                 }
                 float inv = (float) (1.0 / sum);
                 for (int j = 0; j < len; j++) {
@@ -62,10 +83,32 @@ final class SoftmaxOp implements Op {
         }
     }
 
-    /** dx = y · (dy − Σ dy·y) along each normalised group. */
+    /**
+     * Softmax: dx = y · (dy − Σ dy·y) along each normalised group; LogSoftmax: dx = dy − e^y · Σ dy; Hardmax is
+     * piecewise constant, its gradient 0.
+     */
     @Override
     public void backward(Tensor[] in, Tensor[] out, Tensor[] gradOut, Tensor[] gradIn, Parallel par) {
         float[] y = out[0].data(), dy = gradOut[0].data(), dx = gradIn[0].data();
+        if (kind == Kind.HARDMAX) {
+            return;
+        }
+        if (kind == Kind.LOG_SOFTMAX) {
+            for (int o = 0; o < outer; o++) {
+                for (int i = 0; i < inner; i++) {
+                    int base = o * len * inner + i;
+                    double sum = 0;
+                    for (int j = 0; j < len; j++) {
+                        sum += dy[base + j * inner];
+                    }
+                    for (int j = 0; j < len; j++) {
+                        int e = base + j * inner;
+                        dx[e] += (float) (dy[e] - Math.exp(y[e]) * sum);
+                    }
+                }
+            }
+            return;
+        }
         for (int o = 0; o < outer; o++) {
             for (int i = 0; i < inner; i++) {
                 int base = o * len * inner + i;

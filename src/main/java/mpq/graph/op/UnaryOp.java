@@ -19,7 +19,7 @@ import mpq.tensor.Tensor;
 final class UnaryOp implements Op {
     enum Kind {
         RELU, LEAKY_RELU, CLIP, SIGMOID, HARD_SIGMOID, HARD_SWISH, TANH, ELU, CELU, SELU, SOFTPLUS, SOFTSIGN,
-        THRESHOLDED_RELU, SHRINK, ABS, NEG, SIGN, SQRT, RECIPROCAL, EXP, LOG, ERF, SIN, COS, TAN, ASIN, ACOS, ATAN,
+        THRESHOLDED_RELU, SHRINK, ABS, NEG, SIGN, SQRT, RECIPROCAL, EXP, LOG, ERF, GELU, SIN, COS, TAN, ASIN, ACOS, ATAN,
         SINH, COSH, ASINH, ACOSH, ATANH, CEIL, FLOOR, ROUND, IS_NAN, IS_INF, NOT;
 
         /** Kinds defined on integers too. */
@@ -28,9 +28,11 @@ final class UnaryOp implements Op {
         }
     }
 
+    private static final double GELU_C = Math.sqrt(2 / Math.PI);
+
     private final Kind kind;
     private final float alpha, beta, gamma, lambd, bias;
-    private final boolean detectNegative, detectPositive, clipFromInputs;
+    private final boolean detectNegative, detectPositive, clipFromInputs, tanhGelu;
     private double lo = Double.NEGATIVE_INFINITY, hi = Double.POSITIVE_INFINITY;
     private DType type;
 
@@ -49,6 +51,11 @@ final class UnaryOp implements Op {
         this.detectNegative = a.getInt("detect_negative", 1) != 0;
         this.detectPositive = a.getInt("detect_positive", 1) != 0;
         this.clipFromInputs = kind == Kind.CLIP && opset >= 11;
+        String approximate = a.getString("approximate", "none");
+        if (kind == Kind.GELU && !approximate.equals("none") && !approximate.equals("tanh")) {
+            throw new IllegalArgumentException("Gelu approximate must be none or tanh, got '" + approximate + "'");
+        }
+        this.tanhGelu = approximate.equals("tanh");
         if (kind == Kind.CLIP && !clipFromInputs) {
             lo = a.getFloat("min", Float.NEGATIVE_INFINITY);
             hi = a.getFloat("max", Float.POSITIVE_INFINITY);
@@ -158,6 +165,8 @@ final class UnaryOp implements Op {
             case EXP -> Math.exp(v);
             case LOG -> Math.log(v);
             case ERF -> Erf.erf(v);
+            case GELU -> tanhGelu ? 0.5 * v * (1 + Math.tanh(GELU_C * (v + 0.044715 * v * v * v)))
+                    : 0.5 * v * (1 + Erf.erf(v / Math.sqrt(2)));
             case SIN -> Math.sin(v);
             case COS -> Math.cos(v);
             case TAN -> Math.tan(v);
@@ -220,6 +229,13 @@ final class UnaryOp implements Op {
             case EXP -> y;
             case LOG -> 1 / v;
             case ERF -> 2 / Math.sqrt(Math.PI) * Math.exp(-v * v);
+            case GELU -> {
+                if (tanhGelu) {
+                    double t = Math.tanh(GELU_C * (v + 0.044715 * v * v * v));
+                    yield 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * GELU_C * (1 + 3 * 0.044715 * v * v);
+                }
+                yield 0.5 * (1 + Erf.erf(v / Math.sqrt(2))) + v * Math.exp(-v * v / 2) / Math.sqrt(2 * Math.PI);
+            }
             case SIN -> Math.cos(v);
             case COS -> -Math.sin(v);
             case TAN -> 1 + y * y;

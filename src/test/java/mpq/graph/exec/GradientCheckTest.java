@@ -231,6 +231,28 @@ class GradientCheckTest {
     }
 
     @Test
+    void logSoftmaxAndGlobalMaxPool() {
+        check("LogSoftmax", attrs("axis", -1), 13, x(rand(2, 2, 4, 3)));
+        check("LogSoftmax", attrs("axis", 1), 11, x(rand(2, 2, 4, 3)));
+        check("GlobalMaxPool", attrs(), 13, x(distinct(2, 3, 4, 4)));
+    }
+
+    @Test
+    void normalisations() {
+        // LayerNormalization over the last axis and over the last two, with and without a bias; the scale and
+        // bias get gradients too.
+        check("LayerNormalization", attrs("axis", -1), 17, x(rand(1, 2, 3, 5)), p("g", rand(1, 5)), p("b", rand(1, 5)));
+        check("LayerNormalization", attrs("axis", 1, "epsilon", 1e-3f), 17, x(rand(1, 2, 3, 4)), p("g", rand(1, 3, 4)));
+        check("InstanceNormalization", attrs(), 13, x(rand(1, 2, 3, 4, 4)), p("g", rand(1, 3)), p("b", rand(1, 3)));
+    }
+
+    @Test
+    void gelu() {
+        check("Gelu", attrs(), 20, x(rand(2, 3, 7)));
+        check("Gelu", attrs("approximate", "tanh"), 20, x(rand(2, 3, 7)));
+    }
+
+    @Test
     void dataMovement() {
         check("Reshape", attrs(), 13, x(rand(1, 2, 3, 4)), ints("s", 6, -1));
         check("Flatten", attrs("axis", 2), 13, x(rand(1, 2, 3, 4)));
