@@ -87,8 +87,8 @@ final class CalibrationOptions {
             return r.data();
         }
         Preprocess p = calibPreprocessed ? Preprocess.IDENTITY : pre;
-        try (Dataset d = ModelInput.open(calib, data.format, in, modelName, p)) {
-            return Batches.sample(d, p, calibLimit, data.batch(), seed);
+        try (Dataset d = ModelInput.open(calib, data.format, data.imageOptions(), in, modelName, p)) {
+            return Batches.sample(d, p, calibLimit, data.batch(), seed).as(in.type());
         } catch (IOException e) {
             throw new BadInputException(calib + ": " + e.getMessage());
         }

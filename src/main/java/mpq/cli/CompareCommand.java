@@ -17,7 +17,6 @@ import mpq.graph.Graph;
 import mpq.graph.ValueInfo;
 import mpq.data.ModelInput;
 import mpq.eval.EvalSet;
-import mpq.onnx.OnnxModel;
 import mpq.quant.Estimators;
 import mpq.quant.IntGrid;
 import mpq.quant.PostTrainingQuantizer;
@@ -84,7 +83,7 @@ final class CompareCommand implements Callable<Integer> {
             Estimators.byName(e);
         }
         Preprocess pre = dataOptions.preprocess();
-        Graph g = OnnxModel.load(model).graph();
+        Graph g = FloatModel.load(model);
         ValueInfo in = ModelInput.single(g, model.toString());
         ConsoleProgress progress = new ConsoleProgress();
         Batches batches = calibration.load(g, in, model.toString(), dataOptions, pre, common.threads());

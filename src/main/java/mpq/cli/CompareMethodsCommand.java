@@ -9,7 +9,6 @@ import mpq.data.ModelInput;
 import mpq.eval.EvalSet;
 import mpq.graph.Graph;
 import mpq.graph.ValueInfo;
-import mpq.onnx.OnnxModel;
 import mpq.pipeline.MethodComparison;
 import mpq.pipeline.SearchSpec;
 import mpq.quant.PostTrainingQuantizer;
@@ -79,7 +78,7 @@ final class CompareMethodsCommand implements Callable<Integer> {
         List<String> as = chosen(allocators, Allocators.REGISTRY);
         SearchSpec spec = search.spec(ms.getFirst(), as.getFirst(), budget.specs(), calibration.seed);
         QuantConfig base = search.base(quant);
-        Graph g = OnnxModel.load(model).graph();
+        Graph g = FloatModel.load(model);
         ValueInfo in = ModelInput.single(g, model.toString());
         ConsoleProgress progress = new ConsoleProgress();
         Batches data = calibration.load(g, in, model.toString(), dataOptions, dataOptions.preprocess(), common.threads());

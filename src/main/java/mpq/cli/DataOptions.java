@@ -2,6 +2,7 @@ package mpq.cli;
 
 import java.nio.file.Path;
 import mpq.data.Datasets;
+import mpq.data.ImageOptions;
 import mpq.data.Preprocess;
 import picocli.CommandLine.Option;
 
@@ -29,6 +30,24 @@ final class DataOptions {
             + "by last (default 1).")
     float[] std = {1f};
 
+    @Option(names = "--resize", paramLabel = "S", description = "Images: cut the centred square of --crop-fraction × "
+            + "the shorter side, then scale it bilinearly to S × S (the model's input size). Without --resize or "
+            + "--crop-fraction the shorter side is scaled to the input and the centre cropped.")
+    int resize;
+
+    @Option(names = "--crop-fraction", paramLabel = "F", description = "Images: the centred square's side as a "
+            + "fraction of the shorter side (default with --resize: " + ImageOptions.IMAGENET_CROP + ", the ImageNet "
+            + "convention; 1.0 keeps it whole).")
+    double cropFraction;
+
+    @Option(names = "--label-offset", paramLabel = "N", description = "Add N to every label of image data (1 for "
+            + "TF-slim models with 1001 classes whose class 0 is background; default 0).")
+    int labelOffset;
+
+    ImageOptions imageOptions() {
+        return new ImageOptions(resize, cropFraction, labelOffset);
+    }
+
     Preprocess preprocess() {
         return new Preprocess(scale, mean, std);
     }
@@ -53,7 +72,7 @@ final class DataOptions {
 
     /** Labelled data for a model's input, with these options' format, preprocessing, batch and limit. */
     mpq.eval.EvalSet evalSet(Path file, mpq.graph.ValueInfo in, String modelName, mpq.base.Progress progress) {
-        return mpq.eval.EvalSet.open(file, format, in, modelName, preprocess(), batch(), limit(), progress);
+        return mpq.eval.EvalSet.open(file, format, imageOptions(), in, modelName, preprocess(), batch(), limit(), progress);
     }
 
     /** The options that restate the data settings (defaults left out), for printing reproducible commands. */
@@ -67,6 +86,15 @@ final class DataOptions {
         }
         if (batch != 128) {
             o.addAll(java.util.List.of("--batch", Integer.toString(batch)));
+        }
+        if (resize > 0) {
+            o.addAll(java.util.List.of("--resize", Integer.toString(resize)));
+        }
+        if (cropFraction > 0) {
+            o.addAll(java.util.List.of("--crop-fraction", Output.number(cropFraction)));
+        }
+        if (labelOffset != 0) {
+            o.addAll(java.util.List.of("--label-offset", Integer.toString(labelOffset)));
         }
         if (scale != 1f) {
             o.addAll(java.util.List.of("--scale", Output.number(scale)));

@@ -7,9 +7,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import mpq.base.BadInputException;
 import mpq.data.Distiller;
-import mpq.data.NpyDataset;
+import mpq.data.Npy;
 import mpq.graph.Graph;
-import mpq.onnx.OnnxModel;
 import mpq.tensor.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -57,13 +56,13 @@ final class DistillCommand implements Callable<Integer> {
         if (count < 1 || iterations < 1 || !(lr > 0)) {
             throw new BadInputException("--count and --iterations must be at least 1 and --lr positive");
         }
-        Graph g = OnnxModel.load(model).graph();
+        Graph g = FloatModel.load(model);
         Distiller.Settings s = new Distiller.Settings(count, Math.min(count, Distiller.Settings.defaults(count, seed)
                 .batch()), iterations, lr, seed);
         Distiller.Result r = Distiller.distill(g, model.toString(), s, common.threads(), new ConsoleProgress());
         List<Tensor> batches = r.data().list();
         Tensor all = concat(batches);
-        NpyDataset.write(all, out);
+        Npy.write(all, out);
         Map<String, Object> j = new LinkedHashMap<>();
         j.put("model", model.toString());
         j.put("out", out.toString());

@@ -30,12 +30,17 @@ final class EvalCommand implements Callable<Integer> {
     Path model;
 
     @Option(names = "--data", required = true, paramLabel = "D", description = "Labelled data: a CIFAR-10 .bin file, "
-            + "an IDX file (labels from its sibling), an image folder with one sub-folder per class, or a .npy array.")
+            + "an IDX file (labels from its sibling), an image folder with one sub-folder per class, a label file (.txt: "
+            + "'path label' per line, paths relative to it), or a .npy array.")
     Path data;
 
     @Option(names = "--engine", paramLabel = "E", description = "mpq (default) or ort: run the same evaluation in "
             + "ONNX Runtime as a reference.")
     String engine = "mpq";
+
+    @Option(names = "--predictions", paramLabel = "FILE", description = "Write each example's predicted class, one "
+            + "line 'index class' per example in data order (to compare two engines or models image by image).")
+    Path predictions;
 
     @Mixin
     DataOptions dataOptions;
@@ -52,13 +57,18 @@ final class EvalCommand implements Callable<Integer> {
         OnnxModel m = OnnxModel.load(model);
         ValueInfo in = ModelInput.single(m.graph(), model.toString());
         EvalResult r;
-        try (Dataset d = Datasets.open(data, dataOptions.format, ModelInput.itemShape(in))) {
-            ModelInput.checkFits(d, in, model.toString());
-            pre.check(d.itemShape().length > 0 ? d.itemShape()[0] : 1, d.name());
+        try (Dataset d = ModelInput.open(data, dataOptions.format, dataOptions.imageOptions(), in, model.toString(), pre)) {
             try (InferenceEngine e = engine.equals("ort") ? new OrtEngine(model, common.threads())
                     : new MpqEngine(m.graph(), common.threads())) {
                 r = Evaluator.evaluate(e, d, pre, dataOptions.batch(), dataOptions.limit(), new ConsoleProgress());
             }
+        }
+        if (predictions != null) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < r.count(); i++) {
+                sb.append(i).append(' ').append(r.predicted()[i]).append('\n');
+            }
+            mpq.base.AtomicFiles.write(predictions, o -> o.write(sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         }
         if (common.json) {
             Map<String, Object> j = new LinkedHashMap<>();

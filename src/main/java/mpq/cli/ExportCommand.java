@@ -7,7 +7,6 @@ import mpq.graph.Graph;
 import mpq.graph.ValueInfo;
 import mpq.data.ModelInput;
 import mpq.eval.EvalSet;
-import mpq.onnx.OnnxModel;
 import mpq.pipeline.Deployment;
 import mpq.pipeline.ExportReport;
 import mpq.quant.FoldBatchNorm;
@@ -66,7 +65,7 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Graph g = OnnxModel.load(model).graph();
+        Graph g = FloatModel.load(model);
         QuantRecipe r = RecipeJson.read(recipe);
         Graph floatGraph = FoldBatchNorm.apply(g);
         requireFits(floatGraph, r);

@@ -12,7 +12,6 @@ import mpq.data.Preprocess;
 import mpq.graph.Graph;
 import mpq.graph.ValueInfo;
 import mpq.data.ModelInput;
-import mpq.onnx.OnnxModel;
 import mpq.quant.WeightLayer;
 import mpq.sensitivity.HessianOperator;
 import mpq.sensitivity.Hutchinson;
@@ -67,7 +66,7 @@ final class HessianCommand implements Callable<Integer> {
             throw new BadInputException("--max-iter must be at least 1, got " + maxIter);
         }
         Preprocess pre = dataOptions.preprocess();
-        Graph g = OnnxModel.load(model).graph();
+        Graph g = FloatModel.load(model);
         ValueInfo in = ModelInput.single(g, model.toString());
         Batches data = calibration.load(g, in, model.toString(), dataOptions, pre, common.threads());
         if (!data.hasLabels()) {

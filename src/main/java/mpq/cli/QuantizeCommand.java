@@ -14,7 +14,6 @@ import mpq.graph.Graph;
 import mpq.graph.ValueInfo;
 import mpq.data.ModelInput;
 import mpq.eval.EvalSet;
-import mpq.onnx.OnnxModel;
 import mpq.pipeline.Deployment;
 import mpq.pipeline.ExportReport;
 import mpq.quant.Estimators;
@@ -93,7 +92,7 @@ final class QuantizeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         QuantConfig cfg = config();
-        Graph g = OnnxModel.load(model).graph();
+        Graph g = FloatModel.load(model);
         ValueInfo in = ModelInput.single(g, model.toString());
         long t0 = System.nanoTime();
         Batches batches = calibration.load(g, in, model.toString(), dataOptions, dataOptions.preprocess(),

@@ -7,7 +7,6 @@ import mpq.eval.EvalResult;
 import mpq.eval.EvalSet;
 import mpq.graph.Graph;
 import mpq.graph.ValueInfo;
-import mpq.onnx.OnnxModel;
 import mpq.pipeline.Deployment;
 import mpq.pipeline.ExportReport;
 import mpq.pipeline.MixedPrecisionSearch;
@@ -87,7 +86,7 @@ final class SearchCommand implements Callable<Integer> {
         SearchSpec spec = search.spec(metric, allocator, budget.specs(), calibration.seed);
         QuantConfig base = search.base(quant);
         StageTimer stages = new StageTimer();
-        Graph g = OnnxModel.load(model).graph();
+        Graph g = FloatModel.load(model);
         ValueInfo in = mpq.data.ModelInput.single(g, model.toString());
         ConsoleProgress progress = new ConsoleProgress();
         Batches data = calibration.load(g, in, model.toString(), dataOptions, dataOptions.preprocess(), common.threads());

@@ -105,6 +105,14 @@ public final class Batches {
     }
 
     /** Where the examples came from, for messages and reports. */
+    /** The same examples in the element type a model input declares (raw pixels as uint8, say); this if already so. */
+    public Batches as(mpq.tensor.DType type) {
+        if (batches.stream().allMatch(b -> b.type() == type)) {
+            return this;
+        }
+        return new Batches(batches.stream().map(b -> b.to(type)).toList(), labels, source);
+    }
+
     public String source() {
         return source;
     }

@@ -9,18 +9,25 @@ import mpq.base.BadInputException;
 public final class Datasets {
     private Datasets() {}
 
-    public static final String FORMATS = "cifar10, idx, images, npy";
+    public static final String FORMATS = "cifar10, idx, images, labels, npy";
 
     /** A file's dataset, its format guessed from the path (image folders need {@link #open(Path, String, int[])}). */
     public static Dataset open(Path path) {
         return open(path, null, new int[0]);
     }
 
-    /**
-     * @param format cifar10, idx, images, npy, or null to guess from the path
-     * @param itemShape the model's input shape without the batch axis (used to size images from folders)
-     */
+    /** The same with the default image fitting. */
     public static Dataset open(Path path, String format, int[] itemShape) {
+        return open(path, format, itemShape, ImageOptions.DEFAULT);
+    }
+
+    /**
+     * @param format cifar10, idx, images (a folder), labels (a text file of {@code path label} lines), npy, or null to
+     *               guess from the path
+     * @param itemShape the model's input shape without the batch axis (images are fitted to it)
+     * @param images how images are cropped and resized, and the label offset
+     */
+    public static Dataset open(Path path, String format, int[] itemShape, ImageOptions images) {
         if (!Files.exists(path)) {
             throw new BadInputException(path + ": no such file or folder");
         }
@@ -33,12 +40,8 @@ public final class Datasets {
             case "cifar10", "cifar" -> new CifarDataset(path);
             case "idx" -> new IdxDataset(path);
             case "npy" -> new NpyDataset(path);
-            case "images" -> {
-                if (itemShape.length != 3) {
-                    throw new BadInputException(path + ": image folders need a model input of shape [N, C, H, W]");
-                }
-                yield new ImageFolderDataset(path, itemShape[0], itemShape[1], itemShape[2]);
-            }
+            case "images" -> ImageDataset.folder(path, itemShape, images);
+            case "labels" -> ImageDataset.labelFile(path, itemShape, images);
             default -> throw new BadInputException("unknown data format '" + format + "'; known: " + FORMATS);
         };
     }
@@ -50,6 +53,9 @@ public final class Datasets {
         String n = path.getFileName().toString().toLowerCase(Locale.ROOT);
         if (n.endsWith(".bin")) {
             return "cifar10";
+        }
+        if (n.endsWith(".txt")) {
+            return "labels";
         }
         if (n.endsWith(".npy")) {
             return "npy";

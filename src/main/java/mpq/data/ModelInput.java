@@ -42,11 +42,12 @@ public final class ModelInput {
      * Opens a dataset for a model's input: the format given (null: from the name), the examples' shape and the
      * preprocessing's channel count checked; closed again when a check fails.
      */
-    public static Dataset open(Path file, String format, ValueInfo in, String modelName, Preprocess pre) {
-        Dataset d = Datasets.open(file, format, itemShape(in));
+    public static Dataset open(Path file, String format, ImageOptions images, ValueInfo in, String modelName,
+                               Preprocess pre) {
+        Dataset d = Datasets.open(file, format, itemShape(in), images);
         try {
             checkFits(d, in, modelName);
-            pre.check(d.itemShape().length > 0 ? d.itemShape()[0] : 1, d.name());
+            pre.check(d.itemShape(), d.name());
             return d;
         } catch (RuntimeException e) {
             try {

@@ -4,7 +4,9 @@ package mpq.deploy;
  * What the runtime that will run an exported model computes differently from exact integer arithmetic, so that mpq
  * quantizes for it and its simulation computes what the deployed model computes. For now one fact: whether the
  * integer kernels sum each pair of neighbouring uint8 × int8 products in a saturating 16-bit integer before
- * accumulating in int32, as ONNX Runtime's do on x86 CPUs without VNNI (VPMADDUBSW). The hardware-spec work will
+ * accumulating in int32, as ONNX Runtime's do on x86 CPUs without VNNI (VPMADDUBSW) — except its depthwise
+ * convolutions, whose kernel widens both operands to int16 and accumulates every product exactly (measured on the
+ * AVX2 code paths: 9 taps of 255 × 127 sum exactly). The hardware-spec work will
  * grow this into a full description (ops, dtypes, granularity, export format).
  *
  * @param name              what --target calls it
@@ -28,7 +30,12 @@ public record Target(String name, String description, int saturatingPairBits) {
      * with 16-bit pairs w + a ≤ 15: 8-bit inputs allow 7-bit weights (ONNX Runtime's "reduce_range").
      */
     public int weightBits(int requested, int inputBits) {
-        if (saturatingPairBits == 0 || requested > INTEGER_KERNEL_BITS || inputBits > INTEGER_KERNEL_BITS) {
+        return weightBits(requested, inputBits, false);
+    }
+
+    /** The same for a layer that may be a depthwise convolution (one input and one output channel per group). */
+    public int weightBits(int requested, int inputBits, boolean depthwise) {
+        if (depthwise || saturatingPairBits == 0 || requested > INTEGER_KERNEL_BITS || inputBits > INTEGER_KERNEL_BITS) {
             return requested;
         }
         long limit = (1L << (saturatingPairBits - 1)) - 1;

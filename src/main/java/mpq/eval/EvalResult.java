@@ -1,8 +1,11 @@
 package mpq.eval;
 
-/** Accuracy and speed of one evaluation. Accuracies are fractions; loss is the mean cross-entropy in nats. */
+/**
+ * Accuracy and speed of one evaluation. Accuracies are fractions; loss is the mean cross-entropy in nats;
+ * predicted: each example's top-1 class, in data order.
+ */
 public record EvalResult(String engine, int count, int top1Correct, int top5Correct, double meanCrossEntropy,
-                         double seconds) {
+                         double seconds, int[] predicted) {
     public double top1() {
         return count == 0 ? 0 : (double) top1Correct / count;
     }

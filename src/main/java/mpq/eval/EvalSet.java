@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import mpq.base.BadInputException;
 import mpq.base.Progress;
 import mpq.data.Dataset;
+import mpq.data.ImageOptions;
 import mpq.data.ModelInput;
 import mpq.data.Preprocess;
 import mpq.graph.Graph;
@@ -29,9 +30,9 @@ public final class EvalSet implements AutoCloseable {
     }
 
     /** Opens a data file for a model's input (format null: from the name) and checks that it fits. */
-    public static EvalSet open(Path path, String format, ValueInfo in, String modelName, Preprocess pre, int batch,
-                               int limit, Progress progress) {
-        return new EvalSet(ModelInput.open(path, format, in, modelName, pre), pre, batch, limit, progress);
+    public static EvalSet open(Path path, String format, ImageOptions images, ValueInfo in, String modelName,
+                               Preprocess pre, int batch, int limit, Progress progress) {
+        return new EvalSet(ModelInput.open(path, format, images, in, modelName, pre), pre, batch, limit, progress);
     }
 
     public Dataset data() {

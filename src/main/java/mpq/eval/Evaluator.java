@@ -29,6 +29,7 @@ public final class Evaluator {
         int top1 = 0, top5 = 0;
         double loss = 0;
         long time = 0;
+        int[] predicted = new int[n];
         progress.start("eval " + engine.name(), n);
         try {
             for (int from = 0; from < n; from += batchSize) {
@@ -42,6 +43,7 @@ public final class Evaluator {
                 top1 += s.top1();
                 top5 += s.top5();
                 loss += s.crossEntropySum();
+                System.arraycopy(s.predicted(), 0, predicted, from, to - from);
                 progress.advance(to - from);
             }
         } catch (IOException e) {
@@ -49,6 +51,6 @@ public final class Evaluator {
         } finally {
             progress.close();
         }
-        return new EvalResult(engine.name(), n, top1, top5, n == 0 ? 0 : loss / n, time / 1e9);
+        return new EvalResult(engine.name(), n, top1, top5, n == 0 ? 0 : loss / n, time / 1e9, predicted);
     }
 }

@@ -7,9 +7,11 @@ import mpq.tensor.Tensor;
 /** mpq's own pure-Java executor. */
 public final class MpqEngine implements InferenceEngine {
     private final Executor executor;
+    private final InputFeed feed;
 
     public MpqEngine(Graph graph, int threads) {
         this.executor = new Executor(graph, threads);
+        this.feed = new InputFeed(graph.inputs().getFirst());
     }
 
     @Override
@@ -19,7 +21,7 @@ public final class MpqEngine implements InferenceEngine {
 
     @Override
     public Tensor run(Tensor batch) {
-        return executor.run(batch);
+        return feed.run(batch, executor::run);
     }
 
     @Override

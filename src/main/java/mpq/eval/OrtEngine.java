@@ -1,13 +1,21 @@
 package mpq.eval;
 
+import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
 import java.nio.file.Path;
 import java.util.Map;
 import mpq.base.BadInputException;
+import mpq.graph.ValueInfo;
+import mpq.tensor.DType;
 import mpq.tensor.Tensor;
 
 /**
@@ -18,6 +26,7 @@ public final class OrtEngine implements InferenceEngine {
     private final OrtEnvironment env;
     private final OrtSession session;
     private final String inputName;
+    private final InputFeed feed;
 
     public OrtEngine(Path model, int threads) {
         try {
@@ -35,6 +44,13 @@ public final class OrtEngine implements InferenceEngine {
                         + session.getInputNames().size());
             }
             inputName = session.getInputNames().iterator().next();
+            TensorInfo info = (TensorInfo) session.getInputInfo().get(inputName).getInfo();
+            long[] dims = info.getShape();
+            int[] d = new int[dims.length];
+            for (int i = 0; i < d.length; i++) {
+                d[i] = (int) dims[i];
+            }
+            feed = new InputFeed(new ValueInfo(inputName, dtype(info.type), d));
         } catch (OrtException e) {
             throw new BadInputException(model + ": ONNX Runtime cannot load the model (" + e.getMessage() + ")");
         }
@@ -47,11 +63,15 @@ public final class OrtEngine implements InferenceEngine {
 
     @Override
     public Tensor run(Tensor batch) {
+        return feed.run(batch, this::runOnce);
+    }
+
+    private Tensor runOnce(Tensor batch) {
         long[] shape = new long[batch.rank()];
         for (int i = 0; i < shape.length; i++) {
             shape[i] = batch.dim(i);
         }
-        try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(batch.data(), 0, batch.size()), shape);
+        try (OnnxTensor in = input(batch, shape);
              OrtSession.Result r = session.run(Map.of(inputName, in))) {
             OnnxTensor out = (OnnxTensor) r.get(0);
             long[] os = out.getInfo().getShape();
@@ -66,6 +86,45 @@ public final class OrtEngine implements InferenceEngine {
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime failed: " + e.getMessage(), e);
         }
+    }
+
+    private static DType dtype(OnnxJavaType t) {
+        return switch (t) {
+            case UINT8 -> DType.UINT8;
+            case INT8 -> DType.INT8;
+            case INT16 -> DType.INT16;
+            case INT32 -> DType.INT32;
+            case INT64 -> DType.INT64;
+            case DOUBLE -> DType.DOUBLE;
+            case BOOL -> DType.BOOL;
+            default -> DType.FLOAT;
+        };
+    }
+
+    /** The batch as an ONNX Runtime tensor of its own type (float32, or 8/32/64-bit integers). */
+    private OnnxTensor input(Tensor batch, long[] shape) throws OrtException {
+        int n = batch.size();
+        return switch (batch.type()) {
+            case FLOAT -> OnnxTensor.createTensor(env, FloatBuffer.wrap(batch.data(), 0, n), shape);
+            case UINT8, INT8 -> {
+                ByteBuffer b = ByteBuffer.allocateDirect(n).order(ByteOrder.nativeOrder());
+                for (int i = 0; i < n; i++) {
+                    b.put((byte) batch.ints()[i]);
+                }
+                yield OnnxTensor.createTensor(env, b.flip(), shape,
+                        batch.type() == DType.UINT8 ? OnnxJavaType.UINT8 : OnnxJavaType.INT8);
+            }
+            case INT32 -> {
+                int[] v = new int[n];
+                for (int i = 0; i < n; i++) {
+                    v[i] = (int) batch.ints()[i];
+                }
+                yield OnnxTensor.createTensor(env, IntBuffer.wrap(v), shape);
+            }
+            case INT64 -> OnnxTensor.createTensor(env, LongBuffer.wrap(batch.ints(), 0, n), shape);
+            default -> throw new BadInputException("ONNX Runtime comparison: inputs of type " + batch.type()
+                    + " are not supported");
+        };
     }
 
     @Override

@@ -3,8 +3,11 @@ package mpq.eval;
 import mpq.base.BadInputException;
 import mpq.tensor.Tensor;
 
-/** Top-1 / top-5 hits and summed cross-entropy of a batch of logits [n, classes] against labels. */
-record Scores(int top1, int top5, double crossEntropySum) {
+/**
+ * Top-1 / top-5 hits and summed cross-entropy of a batch of logits [n, classes] against labels, and each example's
+ * predicted class (the first of equal maxima).
+ */
+record Scores(int top1, int top5, double crossEntropySum, int[] predicted) {
 
     static Scores of(Tensor logits, int[] labels, String dataName) {
         if (logits.rank() != 2) {
@@ -15,6 +18,7 @@ record Scores(int top1, int top5, double crossEntropySum) {
         float[] z = logits.data();
         int top1 = 0, top5 = 0;
         double ce = 0;
+        int[] predicted = new int[n];
         for (int i = 0; i < n; i++) {
             int label = labels[i];
             if (label < 0 || label >= k) {
@@ -26,7 +30,10 @@ record Scores(int top1, int top5, double crossEntropySum) {
             double max = Double.NEGATIVE_INFINITY;
             for (int j = 0; j < k; j++) {
                 float v = z[base + j];
-                max = Math.max(max, v);
+                if (v > max) {
+                    max = v;
+                    predicted[i] = j;
+                }
                 // Rank of the true class; ties go to the lower index, as argmax does.
                 if (v > target || (v == target && j < label)) {
                     above++;
@@ -44,6 +51,6 @@ record Scores(int top1, int top5, double crossEntropySum) {
             }
             ce += Math.log(sum) + max - target;
         }
-        return new Scores(top1, top5, ce);
+        return new Scores(top1, top5, ce, predicted);
     }
 }

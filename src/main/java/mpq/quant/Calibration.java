@@ -25,14 +25,17 @@ public final class Calibration {
         List<Histogram> byIndex = new ArrayList<>(hist.values());
         progress.start("calibrate", data.examples());
         try (Executor ex = new Executor(g, threads, Set.copyOf(values))) {
+            int chunk = data.list().isEmpty() ? 1 : ex.examplesWithin(data.list().getFirst().shape(), MEMORY.get());
             for (Tensor batch : data.list()) {
-                ex.run(batch);
-                // Histograms are independent: fill them in parallel, one value per work item.
-                ex.parallel().forEach(values.size(), (w, i) -> {
-                    Tensor t = ex.value(values.get(i));
-                    byIndex.get(i).add(t.data(), 0, t.size());
-                });
-                progress.advance(batch.dim(0));
+                for (Tensor part : chunks(batch, chunk)) {
+                    ex.run(part);
+                    // Histograms are independent: fill them in parallel, one value per work item.
+                    ex.parallel().forEach(values.size(), (w, i) -> {
+                        Tensor t = ex.value(values.get(i));
+                        byIndex.get(i).add(t.data(), 0, t.size());
+                    });
+                    progress.advance(part.dim(0));
+                }
             }
         } finally {
             progress.close();
@@ -40,19 +43,37 @@ public final class Calibration {
         return hist;
     }
 
+    /** The memory a calibration pass may hold in activations: a quarter of the heap. */
+    private static final java.util.function.Supplier<Long> MEMORY = () -> Runtime.getRuntime().maxMemory() / 4;
+
+    /** The batch itself when it has at most n examples, else its consecutive pieces of n. */
+    private static List<Tensor> chunks(Tensor batch, int n) {
+        if (batch.dim(0) <= n) {
+            return List.of(batch);
+        }
+        List<Tensor> parts = new ArrayList<>();
+        for (int from = 0; from < batch.dim(0); from += n) {
+            parts.add(batch.slice0(from, Math.min(batch.dim(0), from + n)));
+        }
+        return parts;
+    }
+
     /** Per-channel means of the named values over all calibration examples (channel = axis 1). */
     public static Map<String, double[]> channelMeans(Graph g, List<String> values, Batches data, int threads) {
         Map<String, double[]> sums = new LinkedHashMap<>();
         long counted = 0;
         try (Executor ex = new Executor(g, threads, Set.copyOf(values))) {
+            int chunk = data.list().isEmpty() ? 1 : ex.examplesWithin(data.list().getFirst().shape(), MEMORY.get());
             for (Tensor batch : data.list()) {
-                ex.run(batch);
-                for (String v : values) {
-                    Tensor t = ex.value(v);
-                    double[] s = sums.computeIfAbsent(v, k -> new double[t.rank() > 1 ? t.dim(1) : 1]);
-                    addChannelSums(t, s);
+                for (Tensor part : chunks(batch, chunk)) {
+                    ex.run(part);
+                    for (String v : values) {
+                        Tensor t = ex.value(v);
+                        double[] s = sums.computeIfAbsent(v, k -> new double[t.rank() > 1 ? t.dim(1) : 1]);
+                        addChannelSums(t, s);
+                    }
+                    counted += part.dim(0);
                 }
-                counted += batch.dim(0);
             }
         }
         for (Map.Entry<String, double[]> e : sums.entrySet()) {

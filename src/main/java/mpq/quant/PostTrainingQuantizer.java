@@ -68,7 +68,7 @@ public final class PostTrainingQuantizer {
         }
         Map<String, QuantConfig.LayerSpec> specs = new LinkedHashMap<>();
         for (WeightLayer l : targets.layers()) {
-            specs.put(l.name(), cfg.specFor(l.name(), targets.isEdge(l)));
+            specs.put(l.name(), cfg.specFor(l.name(), targets.isEdge(l), l.depthwise(g)));
         }
 
         Map<String, Integer> actBits = activationBits(targets, specs, cfg.defaults().actBits());
@@ -77,12 +77,13 @@ public final class PostTrainingQuantizer {
         for (WeightLayer l : targets.layers()) {
             QuantConfig.LayerSpec s = specs.get(l.name());
             // The input may be wider than the layer asked for (shared with a wider reader): the target decides on it.
-            int wBits = cfg.target().weightBits(s.weightBits(), actBits.getOrDefault(l.input(), s.actBits()));
+            int wBits = cfg.target().weightBits(s.weightBits(), actBits.getOrDefault(l.input(), s.actBits()),
+                    l.depthwise(g));
             Tensor w = g.weight(l.weight());
             QuantParams p = Representations.DEFAULT.weightParams(w, s.perChannel() ? l.channelAxis() : -1, wBits,
                     Estimators.byName(s.weightEstimator()));
-            layerQuants.add(new QuantRecipe.LayerQuant(l.name(), l.node().opType(), l.weight(), l.input(),
-                    wBits, s.actBits(), p, s.weightEstimator()));
+            layerQuants.add(new QuantRecipe.LayerQuant(l.name(), l.node().opType(), l.depthwise(g), l.weight(),
+                    l.input(), wBits, s.actBits(), p, s.weightEstimator()));
             layerReports.add(new LayerReport(l.name(), l.node().opType(), w.size(), wBits, s.actBits(),
                     s.perChannel(), targets.isEdge(l), WeightQuantizer.sqnrDb(w, p.apply(w))));
         }

@@ -146,6 +146,11 @@ public record QuantConfig(LayerSpec defaults, boolean keepFirstLast, List<Overri
      * bits (the quantizer narrows them again if the input ends up wider, being shared with a wider reader).
      */
     public LayerSpec specFor(String layer, boolean firstOrLast) {
+        return specFor(layer, firstOrLast, false);
+    }
+
+    /** The same for a layer that may be a depthwise convolution, which some targets run on exact kernels. */
+    public LayerSpec specFor(String layer, boolean firstOrLast, boolean depthwise) {
         LayerSpec s = defaults;
         if (keepFirstLast && firstOrLast) {
             s = s.withBits(Math.max(EDGE_BITS, s.weightBits()), Math.max(EDGE_BITS, s.actBits()));
@@ -155,7 +160,7 @@ public record QuantConfig(LayerSpec defaults, boolean keepFirstLast, List<Overri
                 s = o.applyTo(s);
             }
         }
-        return s.withBits(target.weightBits(s.weightBits(), s.actBits()), s.actBits());
+        return s.withBits(target.weightBits(s.weightBits(), s.actBits(), depthwise), s.actBits());
     }
 
     /** Override patterns that name no layer: almost always a typo the user wants to hear about. */

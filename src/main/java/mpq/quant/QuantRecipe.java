@@ -16,8 +16,8 @@ import mpq.deploy.Target;
 public record QuantRecipe(List<LayerQuant> layers, List<ActivationQuant> activations, Map<String, float[]> biases,
                           Target target) {
     /** One weight layer: its names in the graph, its bit-widths and the weight's quantization. */
-    public record LayerQuant(String name, String opType, String weight, String input, int weightBits, int actBits,
-                             QuantParams weightParams, String weightEstimator) {}
+    public record LayerQuant(String name, String opType, boolean depthwise, String weight, String input, int weightBits,
+                             int actBits, QuantParams weightParams, String weightEstimator) {}
 
     /** One quantized activation value. */
     public record ActivationQuant(String value, QuantParams params, String estimator) {}
@@ -51,7 +51,7 @@ public record QuantRecipe(List<LayerQuant> layers, List<ActivationQuant> activat
         for (LayerQuant l : layers) {
             Integer a = inputBits.get(l.input());
             int w = l.weightParams().grid().bits();
-            if (a != null && t.weightBits(w, a) < w) {
+            if (a != null && t.weightBits(w, a, l.depthwise()) < w) {
                 out.add("layer " + l.name() + " (" + w + "-bit weights, " + a + "-bit inputs)");
             }
         }

@@ -14,7 +14,7 @@ import mpq.graph.ValueInfo;
 
 /**
  * Where a graph gets quantized, as a deployed integer model would: the weights of every {@link WeightLayer}, and
- * activations at the input of every weight layer, after every ReLU, and at the output of every Add (after the ReLU
+ * activations (float ones: an integer model input stays as it is) at the input of every weight layer, after every ReLU, and at the output of every Add (after the ReLU
  * that follows it, when it is the Add's only reader, as integer kernels fuse the two).
  *
  * @param layers       weight layers in graph order
@@ -46,7 +46,8 @@ public record QuantTargets(List<WeightLayer> layers, Set<String> edgeLayers, Lis
 
         Set<String> points = new java.util.LinkedHashSet<>();
         for (ValueInfo in : g.inputs()) {
-            if (readsAsData(in.name(), consumers, byNode)) {
+            // An integer input (raw uint8 pixels, token ids) is already what an integer model reads.
+            if (in.type().isFloat() && readsAsData(in.name(), consumers, byNode)) {
                 points.add(in.name());
             }
         }

@@ -42,6 +42,9 @@ public final class RecipeJson {
             ObjectNode o = layers.addObject();
             o.put("name", l.name());
             o.put("op", l.opType());
+            if (l.depthwise()) {
+                o.put("depthwise", true);
+            }
             o.put("weight", l.weight());
             o.put("input", l.input());
             o.put("w_bits", l.weightBits());
@@ -104,7 +107,8 @@ public final class RecipeJson {
         try {
             List<QuantRecipe.LayerQuant> layers = new ArrayList<>();
             for (JsonNode o : root.path("layers")) {
-                layers.add(new QuantRecipe.LayerQuant(text(o, "name"), text(o, "op"), text(o, "weight"),
+                layers.add(new QuantRecipe.LayerQuant(text(o, "name"), text(o, "op"), o.path("depthwise").asBoolean(false),
+                        text(o, "weight"),
                         text(o, "input"), integer(o, "w_bits"), integer(o, "a_bits"), params(o.get("weight_quant")),
                         text(o, "weight_estimator")));
             }

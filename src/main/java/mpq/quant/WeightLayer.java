@@ -63,6 +63,16 @@ public record WeightLayer(String name, Node node, String input, String weight, S
         return n.opType().equals("Gemm") ? n.attributes().getFloat("beta", 1f) : 1f;
     }
 
+    /** A depthwise convolution: one input and one output channel per group (runtimes have their own kernel for it). */
+    public boolean depthwise(Graph g) {
+        if (!node.opType().equals("Conv")) {
+            return false;
+        }
+        int[] w = g.weight(weight).shape();
+        int group = node.attributes().getInt("group", 1);
+        return group > 1 && w.length >= 2 && w[1] == 1 && w[0] == group;
+    }
+
     /** Output channels (the size of the weight along its channel axis). */
     public int channels(Graph g) {
         return g.weight(weight).dim(channelAxis);

@@ -76,6 +76,77 @@ class BadInputTest {
         assertOneLineError(CliRun.of("inspect", f.toString()), "TfIdfVectorizer (node 'third')", "StringNormalizer (node 'first')");
     }
 
+    /** y = Gather(data float [5, 4], indices int64 [3]): a model with two inputs of different types. */
+    private Path gatherModel() throws IOException {
+        Onnx.ValueInfoProto data = valueInfo("data", 1, 5, 4), indices = valueInfo("indices", 7, 3);
+        Onnx.GraphProto g = Onnx.GraphProto.newBuilder().setName("g").addInput(data).addInput(indices)
+                .addNode(Onnx.NodeProto.newBuilder().setName("gather").setOpType("Gather").addInput("data")
+                        .addInput("indices").addOutput("y"))
+                .addOutput(valueInfo("y", 1, 3, 4)).build();
+        Onnx.ModelProto m = Onnx.ModelProto.newBuilder().setIrVersion(8).setGraph(g)
+                .addOpsetImport(Onnx.OperatorSetIdProto.newBuilder().setVersion(13)).build();
+        Path f = tmp.resolve("gather.onnx");
+        try (OutputStream o = Files.newOutputStream(f)) {
+            m.writeTo(o);
+        }
+        return f;
+    }
+
+    private static Onnx.ValueInfoProto valueInfo(String name, int elemType, int... dims) {
+        Onnx.TensorShapeProto.Builder shape = Onnx.TensorShapeProto.newBuilder();
+        for (int d : dims) {
+            shape.addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+        }
+        return Onnx.ValueInfoProto.newBuilder().setName(name).setType(Onnx.TypeProto.newBuilder()
+                .setTensorType(Onnx.TypeProto.Tensor.newBuilder().setElemType(elemType).setShape(shape))).build();
+    }
+
+    @Test
+    void int64InputFedFloats() throws IOException {
+        Path model = gatherModel(), data = tmp.resolve("data.npy"), idx = tmp.resolve("idx.npy");
+        mpq.data.Npy.write(mpq.tensor.Tensor.zeros(5, 4), data);
+        mpq.data.Npy.write(mpq.tensor.Tensor.of(new int[] {3}, 0, 1, 2), idx);   // float32, not int64
+        assertOneLineError(CliRun.of("run", model.toString(), "--input", "data=" + data, "--input", "indices=" + idx),
+                idx.toString(), "float", "'indices' is int64");
+    }
+
+    @Test
+    void twoInputModelGivenOne() throws IOException {
+        Path model = gatherModel(), data = tmp.resolve("data.npy");
+        mpq.data.Npy.write(mpq.tensor.Tensor.zeros(5, 4), data);
+        assertOneLineError(CliRun.of("run", model.toString(), "--input", "data=" + data), "takes 2 inputs",
+                "missing indices int64 [3]");
+    }
+
+    @Test
+    void runsAModelOnTypedInputs() throws IOException {
+        Path model = gatherModel(), data = tmp.resolve("data.npy"), out = tmp.resolve("out");
+        mpq.tensor.Tensor d = mpq.tensor.Tensor.zeros(5, 4);
+        for (int i = 0; i < 20; i++) {
+            d.data()[i] = i;
+        }
+        mpq.data.Npy.write(d, data);
+        Path idx = tmp.resolve("idx.pb");
+        mpq.onnx.TensorFiles.writePb(idx, "indices", mpq.tensor.Tensor.longs(new int[] {3}, 4, 0, 4));
+        CliRun r = CliRun.of("run", model.toString(), "--input", "data=" + data, "--input", "indices=" + idx,
+                "--out", out.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        var y = mpq.onnx.TensorFiles.readPb(out.resolve("output_0.pb"));
+        assertEquals("y", y.name());
+        assertEquals(16f, y.tensor().get(0));   // row 4 of data, then row 0, then row 4
+        assertEquals(0f, y.tensor().get(4));
+        assertEquals(19f, y.tensor().get(11));
+    }
+
+    @Test
+    void labelFileNamingAMissingImage() throws IOException {
+        Path model = SharedData.model("resnet20_cifar10.onnx");
+        Path labels = tmp.resolve("labels.txt");
+        Files.writeString(labels, "images/missing.png 3\n");
+        assertOneLineError(CliRun.of("eval", model.toString(), "--data", labels.toString()), labels + ":1:",
+                "missing.png not found");
+    }
+
     /** Four 1x28x28 IDX images with labels: data that does not fit a CIFAR model. */
     private Path mnistShapedImages() throws IOException {
         Path images = tmp.resolve("t10k-images-idx3-ubyte");

@@ -101,13 +101,50 @@ class DatasetsTest {
     }
 
     @Test
+    void labelFileWithCropResizeChannelsLastAndLabelOffset() throws IOException {
+        // An 8 × 4 image: a red 4 × 4 square in the middle, green elsewhere. The centred square of the whole shorter
+        // side (crop fraction 1) is all red; with a fraction of 0.5 too; the default fitting (shorter side to 2,
+        // centre crop) also sees only the middle.
+        Files.createDirectories(tmp.resolve("val/images"));
+        BufferedImage img = new BufferedImage(8, 4, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 4; y++) {
+            for (int x = 0; x < 8; x++) {
+                img.setRGB(x, y, x >= 2 && x < 6 ? 0xff0000 : 0x00ff00);
+            }
+        }
+        ImageIO.write(img, "png", tmp.resolve("val/images/a b.png").toFile());
+        Path labels = tmp.resolve("val/labels.txt");
+        Files.writeString(labels, "images/a b.png 7\n\n");
+        for (double f : new double[] {1.0, 0.5}) {
+            Dataset d = Datasets.open(labels, null, new int[] {2, 2, 3}, new ImageOptions(2, f, 1));
+            Batch b = d.read(0, 1);
+            assertArrayEquals(new int[] {1, 2, 2, 3}, b.inputs().shape(), "channels last, as the model declares");
+            assertArrayEquals(new int[] {8}, b.labels(), "label 7 plus the offset 1");
+            for (int p = 0; p < 4; p++) {
+                assertEquals(255f, b.inputs().get(3 * p), "red at pixel " + p);
+                assertEquals(0f, b.inputs().get(3 * p + 1), "no green at pixel " + p);
+            }
+        }
+        assertThrows(BadInputException.class, () -> Datasets.open(labels, null, new int[] {3, 4, 4},
+                new ImageOptions(2, 1.0, 0)), "--resize 2 for a 4 × 4 model");
+        Files.writeString(labels, "images/a b.png seven\n");
+        assertThrows(BadInputException.class, () -> Datasets.open(labels, null, new int[] {3, 2, 2}));
+    }
+
+    @Test
     void preprocessingIsScaleThenMeanThenStd() {
         Preprocess p = new Preprocess(255f, new float[] {0.5f, 0f}, new float[] {0.5f, 2f});
         Tensor t = Tensor.of(new int[] {1, 2, 1, 1}, 255f, 51f);
         p.apply(t);
         assertEquals(1f, t.get(0), 1e-6f);
         assertEquals(0.1f, t.get(1), 1e-6f);
-        assertThrows(BadInputException.class, () -> p.check(3, "data"));
+        assertThrows(BadInputException.class, () -> p.check(new int[] {3, 4, 4}, "data"));
+        // Channels last ([H, W, C] examples): the per-channel values go along the last axis.
+        Tensor nhwc = Tensor.of(new int[] {1, 1, 3, 2}, 255f, 51f, 255f, 51f, 255f, 51f);
+        p.check(new int[] {1, 3, 2}, "data");
+        p.apply(nhwc);
+        assertEquals(1f, nhwc.get(4), 1e-6f);
+        assertEquals(0.1f, nhwc.get(5), 1e-6f);
         assertThrows(BadInputException.class, () -> new Preprocess(1f, new float[] {0f}, new float[] {0f}));
         assertFalse(Preprocess.IDENTITY.equals(p));
     }
