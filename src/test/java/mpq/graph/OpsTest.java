@@ -314,6 +314,34 @@ class OpsTest {
                 x("x", t(s(1, 1, 1, 2), 0, 10)), x("roi", t(s(0))), x("scales", t(s(4), 1, 1, 1, 2))));
     }
 
+    @Test
+    void einsumContractsTracesAndTransposes() {
+        check(s(2, 2), new float[] {19, 22, 43, 50}, run("Einsum", attrs("equation", "ij,jk->ik"), 12,
+                x("a", t(s(2, 2), 1, 2, 3, 4)), x("b", t(s(2, 2), 5, 6, 7, 8))));
+        check(s(), new float[] {5}, run("Einsum", attrs("equation", "ii"), 12, x("a", t(s(2, 2), 1, 2, 3, 4))));
+        check(s(3, 2), new float[] {1, 4, 2, 5, 3, 6}, run("Einsum", attrs("equation", "ij->ji"), 12,
+                x("a", t(s(2, 3), 1, 2, 3, 4, 5, 6))));
+    }
+
+    @Test
+    void negativeLogLikelihoodWithWeightsAndIgnoredLabels() {
+        // log-probabilities of 3 examples over 2 classes; labels 1, 0 and 2 (ignored); class weights 2, 1.
+        TinyGraphs.In logp = x("x", t(s(3, 2), -1, -2, -3, -4, -5, -6));
+        check(s(), new float[] {(2f * 1 + 3 * 2) / (1 + 2)}, run("NegativeLogLikelihoodLoss",
+                attrs("ignore_index", 2L), 13, logp, ints("t", 1, 0, 2), x("w", t(s(2), 2, 1))));
+        check(s(3), new float[] {2, 3, 6}, run("NegativeLogLikelihoodLoss", attrs("reduction", "none"), 13,
+                logp, ints("t", 1, 0, 1)));
+    }
+
+    @Test
+    void threeDimensionalConvolutionAndPooling() {
+        // A 2 × 2 × 2 volume of ones under a 2 × 2 × 2 kernel of ones: one output of 8; max-pooling 1…8 gives 8.
+        check(s(1, 1, 1, 1, 1), new float[] {8}, run("Conv", attrs(), 13, x("x", t(s(1, 1, 2, 2, 2), 1, 1, 1, 1, 1, 1, 1, 1)),
+                x("w", t(s(1, 1, 2, 2, 2), 1, 1, 1, 1, 1, 1, 1, 1))));
+        check(s(1, 1, 1, 1, 1), new float[] {8}, run("MaxPool", attrs("kernel_shape", new int[] {2, 2, 2}), 13,
+                x("x", t(s(1, 1, 2, 2, 2), 1, 2, 3, 4, 5, 6, 7, 8))));
+    }
+
     // ---- constants and the shape chains exporters emit -----------------------------------------------------
 
     @Test

@@ -36,6 +36,9 @@ public final class Ops {
         REGISTRY.put("ConvTranspose", (n, v) -> new ConvTransposeOp(n.attributes()));
         REGISTRY.put("Gemm", (n, v) -> new GemmOp(n.attributes()));
         REGISTRY.put("MatMul", (n, v) -> new MatMulOp());
+        REGISTRY.put("Einsum", (n, v) -> new EinsumOp(n.attributes()));
+        REGISTRY.put("NegativeLogLikelihoodLoss", (n, v) -> new LossOp(false, n.attributes()));
+        REGISTRY.put("SoftmaxCrossEntropyLoss", (n, v) -> new LossOp(true, n.attributes()));
         REGISTRY.put("BatchNormalization", (n, v) -> new BatchNormOp(n.attributes(), n.outputs().size()));
         REGISTRY.put("MaxPool", (n, v) -> new PoolOp(true, n.attributes(), n.outputs().size()));
         REGISTRY.put("AveragePool", (n, v) -> new PoolOp(false, n.attributes(), n.outputs().size()));

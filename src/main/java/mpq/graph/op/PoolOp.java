@@ -7,22 +7,26 @@ import mpq.graph.ValueMeta;
 import mpq.tensor.Parallel;
 import mpq.tensor.Tensor;
 
-/** MaxPool and AveragePool over 1-D or 2-D windows, with pads, dilations (max), ceil_mode and count_include_pad. */
+/**
+ * MaxPool and AveragePool over 1-D or 2-D windows, with pads, dilations (max), ceil_mode and count_include_pad; 3-D
+ * windows by direct loops ({@link WindowNd}, forward only).
+ */
 final class PoolOp implements Op {
     private final boolean max;
     private final Attributes attrs;
     private final boolean ceilMode, countIncludePad;
+    private final boolean indices, columnMajor;   // MaxPool's second output: each maximum's flat input index
     private SpatialAttrs sa;
     private int planes, h, w, oh, ow;
+    private WindowNd window;   // 3-D inputs
 
     PoolOp(boolean max, Attributes a, int outputs) {
         this.max = max;
         this.attrs = a;
         this.ceilMode = a.getInt("ceil_mode", 0) != 0;
         this.countIncludePad = a.getInt("count_include_pad", 0) != 0;
-        if (outputs > 1) {
-            throw new IllegalArgumentException("the Indices output of MaxPool is not supported");
-        }
+        this.indices = max && outputs > 1;
+        this.columnMajor = a.getInt("storage_order", 0) != 0;
         if (!a.has("kernel_shape")) {
             throw new IllegalArgumentException("kernel_shape is required");
         }
@@ -31,8 +35,16 @@ final class PoolOp implements Op {
     @Override
     public List<ValueMeta> infer(List<ValueMeta> in) {
         ValueMeta x = Args.input(in, 0, "X");
-        Args.requireRank(x, 3, 4, "input X");
+        Args.requireRank(x, 3, 5, "input X");
         int[] s = x.shape();
+        if (s.length == 5) {
+            if (indices) {
+                throw new IllegalArgumentException("the Indices output of a 3-D MaxPool is not supported");
+            }
+            window = WindowNd.of(attrs, java.util.Arrays.copyOfRange(s, 2, 5), null, ceilMode);
+            planes = s[0] * s[1];
+            return List.of(ValueMeta.of(new int[] {s[0], s[1], window.out[0], window.out[1], window.out[2]}, x.type()));
+        }
         int spatial = s.length - 2;
         h = spatial == 2 ? s[2] : 1;
         w = s[s.length - 1];
@@ -44,7 +56,8 @@ final class PoolOp implements Op {
         ow = outSize(w, sa.kw(), sa.sw(), sa.dw(), sa.padLeft(), sa.padRight());
         planes = s[0] * s[1];
         int[] out = spatial == 2 ? new int[] {s[0], s[1], oh, ow} : new int[] {s[0], s[1], ow};
-        return List.of(ValueMeta.of(out, x.type()));
+        return indices ? List.of(ValueMeta.of(out, x.type()), ValueMeta.of(out, mpq.tensor.DType.INT64))
+                : List.of(ValueMeta.of(out, x.type()));
     }
 
     private int outSize(int in, int k, int stride, int dil, int padBegin, int padEnd) {
@@ -69,6 +82,10 @@ final class PoolOp implements Op {
             return;
         }
         float[] x = in[0].data(), y = out[0].data();
+        if (window != null) {
+            window.pool(x, y, planes, max, countIncludePad);
+            return;
+        }
         par.forEach(planes, (wk, p) -> {
             int src = p * h * w, dst = p * oh * ow;
             for (int i = 0; i < oh; i++) {
@@ -76,6 +93,11 @@ final class PoolOp implements Op {
                 for (int j = 0; j < ow; j++) {
                     int x0 = j * sa.sw() - sa.padLeft();
                     y[dst + i * ow + j] = max ? maxWindow(x, src, y0, x0) : averageWindow(x, src, y0, x0);
+                    if (indices && out.length > 1 && out[1] != null) {
+                        int at = argmax(x, src, y0, x0), local = at - src;
+                        out[1].ints()[dst + i * ow + j] = at < 0 ? -1
+                                : columnMajor ? src + (local % w) * h + local / w : at;
+                    }
                 }
             }
         });
@@ -131,6 +153,9 @@ final class PoolOp implements Op {
 
     @Override
     public void backward(Tensor[] in, Tensor[] out, Tensor[] gradOut, Tensor[] gradIn, Parallel par) {
+        if (window != null) {
+            throw new UnsupportedOperationException("no backward pass for 3-D pooling");
+        }
         float[] x = in[0].data(), dy = gradOut[0].data(), dx = gradIn[0].data();
         par.forEach(planes, (wk, p) -> {
             int src = p * h * w, dst = p * oh * ow;
@@ -165,7 +190,7 @@ final class PoolOp implements Op {
 
     @Override
     public boolean piecewiseLinear() {
-        return max;
+        return max && window == null;
     }
 
     /** Max pooling on frozen pieces: each window takes x where the reference had its maximum. */
