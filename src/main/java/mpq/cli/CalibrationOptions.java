@@ -17,7 +17,8 @@ final class CalibrationOptions {
     @Option(names = "--calib", required = true, paramLabel = "D", description = "Calibration data (labels unused): "
             + "any format eval reads (use training data, never the test set); or 'distilled' / 'distilled:N' for N "
             + "inputs (default " + DEFAULT_DISTILLED + ") distilled from the model's BatchNormalization statistics "
-            + "(ZeroQ; no data needed, see mpq distill).")
+            + "(ZeroQ; no data needed, see mpq distill). A model with several inputs takes one .npy array [N, …] per "
+            + "input: NAME=FILE.npy[,NAME=FILE.npy…].")
     Path calib;
 
     static final int DEFAULT_DISTILLED = 64;
@@ -71,6 +72,44 @@ final class CalibrationOptions {
         return o;
     }
 
+    /** --calib NAME=FILE.npy,…: one array per model input, each checked against what the model declares. */
+    private Batches perInput(Graph model, String modelName, int batch) {
+        java.util.Map<String, mpq.tensor.Tensor> arrays = new java.util.LinkedHashMap<>();
+        java.util.Map<String, Path> files = new java.util.LinkedHashMap<>();
+        for (String part : calib.toString().split(",")) {
+            int eq = part.indexOf('=');
+            if (eq <= 0) {
+                throw new BadInputException("--calib " + calib + ": expected NAME=FILE.npy[,NAME=FILE.npy…], got '" + part + "'");
+            }
+            files.put(part.substring(0, eq), Path.of(part.substring(eq + 1)));
+        }
+        for (ValueInfo in : model.inputs()) {
+            Path f = files.get(in.name());
+            if (f == null) {
+                throw new BadInputException("--calib " + calib + ": no array for " + modelName + " input '" + in.name()
+                        + "' (" + in.type().name().toLowerCase(java.util.Locale.ROOT) + " " + in.shapeString() + ")");
+            }
+            mpq.tensor.Tensor t = mpq.data.Npy.read(f);
+            mpq.eval.ModelRun.check(new ValueInfo(in.name(), in.type(), withFreeBatch(in.dims())), t, f, modelName);
+            arrays.put(in.name(), t);
+        }
+        for (String name : files.keySet()) {
+            if (!arrays.containsKey(name)) {
+                throw new BadInputException("--calib " + calib + ": " + modelName + " has no input '" + name + "'");
+            }
+        }
+        return Batches.ofInputs(arrays, calibLimit, batch, seed, calib.toString());
+    }
+
+    /** Dimensions with the batch axis free: arrays hold N examples whatever batch the model declares. */
+    private static int[] withFreeBatch(int[] dims) {
+        int[] d = dims.clone();
+        if (d.length > 0) {
+            d[0] = -1;
+        }
+        return d;
+    }
+
     /**
      * The calibration examples for a model's input, preprocessed, in memory; distilled ones are model inputs
      * already (the preprocessing does not apply).
@@ -85,6 +124,13 @@ final class CalibrationOptions {
             Output.human().printf("distilled %d inputs from %s in %.1f s (statistics loss %.4g → %.4g)%n",
                     r.data().examples(), modelName, r.seconds(), r.initialLoss(), r.finalLoss());
             return r.data();
+        }
+        if (calib.toString().contains("=")) {
+            return perInput(model, modelName, data.batch());
+        }
+        if (in == null) {
+            throw new BadInputException(modelName + " has " + model.inputs().size() + " inputs; give one .npy array "
+                    + "per input: --calib NAME=FILE.npy,NAME=FILE.npy…");
         }
         Preprocess p = calibPreprocessed ? Preprocess.IDENTITY : pre;
         try (Dataset d = ModelInput.open(calib, data.format, data.imageOptions(), in, modelName, p)) {

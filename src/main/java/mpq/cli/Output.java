@@ -54,10 +54,14 @@ final class Output {
             rows.add(header);
         }
 
+        /** Widest cell a person reads; longer ones (names made by converters) keep their end, where they differ. */
+        static final int MAX_CELL = 64;
+
         void add(Object... cells) {
             String[] r = new String[cells.length];
             for (int i = 0; i < cells.length; i++) {
-                r[i] = String.valueOf(cells[i]);
+                String c = String.valueOf(cells[i]);
+                r[i] = c.length() > MAX_CELL ? "…" + c.substring(c.length() - MAX_CELL + 1) : c;
             }
             rows.add(r);
         }

@@ -93,7 +93,10 @@ final class QuantizeCommand implements Callable<Integer> {
     public Integer call() {
         QuantConfig cfg = config();
         Graph g = FloatModel.load(model);
-        ValueInfo in = ModelInput.single(g, model.toString());
+        ValueInfo in = g.inputs().size() == 1 ? g.inputs().getFirst() : null;   // several: calibration by name only
+        if (in == null && eval != null) {
+            ModelInput.single(g, model.toString());   // refuses top-1 evaluation of a model with several inputs
+        }
         long t0 = System.nanoTime();
         Batches batches = calibration.load(g, in, model.toString(), dataOptions, dataOptions.preprocess(),
                 common.threads());

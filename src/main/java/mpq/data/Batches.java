@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import mpq.base.BadInputException;
 import mpq.tensor.Shapes;
@@ -16,6 +17,7 @@ import mpq.tensor.Tensor;
  */
 public final class Batches {
     private final List<Tensor> batches;
+    private final List<Map<String, Tensor>> named;   // for a model with several inputs: per batch, by input name
     private final List<int[]> labels;   // per batch, or null for unlabelled data
     private final String source;
 
@@ -32,8 +34,61 @@ public final class Batches {
             throw new IllegalArgumentException("one label array per batch");
         }
         this.batches = List.copyOf(batches);
+        this.named = null;
         this.labels = labels == null ? null : List.copyOf(labels);
         this.source = source;
+    }
+
+    private Batches(String source, List<Map<String, Tensor>> named) {
+        if (named.isEmpty()) {
+            throw new BadInputException(source + ": the calibration set is empty");
+        }
+        this.named = List.copyOf(named);
+        this.batches = List.of();
+        this.labels = null;
+        this.source = source;
+    }
+
+    /**
+     * Calibration data for a model with several inputs: one array [N, …] per input name, all with the same N; up
+     * to limit examples (all when limit ≤ 0, else a random sample drawn with the seed, in order), in batches.
+     */
+    public static Batches ofInputs(Map<String, Tensor> arrays, int limit, int batchSize, long seed, String source) {
+        int size = -1;
+        for (Map.Entry<String, Tensor> e : arrays.entrySet()) {
+            int n = e.getValue().rank() == 0 ? 0 : e.getValue().dim(0);
+            if (size >= 0 && n != size) {
+                throw new BadInputException(source + ": input '" + e.getKey() + "' has " + n + " examples, the others "
+                        + size);
+            }
+            size = n;
+        }
+        if (size <= 0) {
+            throw new BadInputException(source + ": the calibration set is empty");
+        }
+        if (batchSize < 1) {
+            throw new BadInputException("the batch size must be at least 1, got " + batchSize);
+        }
+        int n = limit > 0 ? Math.min(limit, size) : size;
+        int[] picked = pick(size, n, seed);
+        List<Map<String, Tensor>> out = new ArrayList<>();
+        for (int from = 0; from < n; from += batchSize) {
+            int to = Math.min(n, from + batchSize);
+            Map<String, Tensor> batch = new java.util.LinkedHashMap<>();
+            for (Map.Entry<String, Tensor> e : arrays.entrySet()) {
+                Tensor all = e.getValue();
+                int item = all.size() / size;
+                int[] shape = all.shape().clone();
+                shape[0] = to - from;
+                Tensor t = Tensor.zeros(all.type(), shape, 0);
+                for (int i = from; i < to; i++) {
+                    all.copyRange(picked[i] * item, t, (i - from) * item, item);
+                }
+                batch.put(e.getKey(), t);
+            }
+            out.add(batch);
+        }
+        return new Batches(source, out);
     }
 
     /**
@@ -104,21 +159,36 @@ public final class Batches {
         return picked;
     }
 
-    /** Where the examples came from, for messages and reports. */
     /** The same examples in the element type a model input declares (raw pixels as uint8, say); this if already so. */
     public Batches as(mpq.tensor.DType type) {
-        if (batches.stream().allMatch(b -> b.type() == type)) {
+        if (named != null || batches.stream().allMatch(b -> b.type() == type)) {
             return this;
         }
         return new Batches(batches.stream().map(b -> b.to(type)).toList(), labels, source);
     }
 
+    /** Where the examples came from, for messages and reports. */
     public String source() {
         return source;
     }
 
+    /** The batches of a single-input model's examples; refused for several inputs (see {@link #inputs}). */
     public List<Tensor> list() {
+        if (named != null) {
+            throw new BadInputException(source + ": calibration data for a model with several inputs serves "
+                    + "calibration and bias correction; this step takes a model with one input");
+        }
         return batches;
+    }
+
+    /** How many batches. */
+    public int batches() {
+        return named != null ? named.size() : batches.size();
+    }
+
+    /** Batch i as model inputs by name; singleInput names a single-input model's input. */
+    public Map<String, Tensor> inputs(int i, String singleInput) {
+        return named != null ? named.get(i) : Map.of(singleInput, batches.get(i));
     }
 
     public boolean hasLabels() {
@@ -136,8 +206,8 @@ public final class Batches {
     /** Number of examples over all batches. */
     public int examples() {
         int n = 0;
-        for (Tensor t : batches) {
-            n += t.dim(0);
+        for (int i = 0; i < batches(); i++) {
+            n += named != null ? named.get(i).values().iterator().next().dim(0) : batches.get(i).dim(0);
         }
         return n;
     }

@@ -25,17 +25,14 @@ public final class Calibration {
         List<Histogram> byIndex = new ArrayList<>(hist.values());
         progress.start("calibrate", data.examples());
         try (Executor ex = new Executor(g, threads, Set.copyOf(values))) {
-            int chunk = data.list().isEmpty() ? 1 : ex.examplesWithin(data.list().getFirst().shape(), MEMORY.get());
-            for (Tensor batch : data.list()) {
-                for (Tensor part : chunks(batch, chunk)) {
-                    ex.run(part);
-                    // Histograms are independent: fill them in parallel, one value per work item.
-                    ex.parallel().forEach(values.size(), (w, i) -> {
-                        Tensor t = ex.value(values.get(i));
-                        byIndex.get(i).add(t.data(), 0, t.size());
-                    });
-                    progress.advance(part.dim(0));
-                }
+            for (Map<String, Tensor> part : parts(ex, g, data)) {
+                ex.run(part);
+                // Histograms are independent: fill them in parallel, one value per work item.
+                ex.parallel().forEach(values.size(), (w, i) -> {
+                    Tensor t = ex.value(values.get(i));
+                    byIndex.get(i).add(t.data(), 0, t.size());
+                });
+                progress.advance(part.values().iterator().next().dim(0));
             }
         } finally {
             progress.close();
@@ -46,16 +43,27 @@ public final class Calibration {
     /** The memory a calibration pass may hold in activations: a quarter of the heap. */
     private static final java.util.function.Supplier<Long> MEMORY = () -> Runtime.getRuntime().maxMemory() / 4;
 
-    /** The batch itself when it has at most n examples, else its consecutive pieces of n. */
-    private static List<Tensor> chunks(Tensor batch, int n) {
-        if (batch.dim(0) <= n) {
-            return List.of(batch);
+    /**
+     * The model inputs of every run: each batch, or for a single-input model whose kept activations would not fit
+     * ({@link #MEMORY}) its consecutive pieces that do. Pieces are made as they are used.
+     */
+    private static Iterable<Map<String, Tensor>> parts(Executor ex, Graph g, Batches data) {
+        String name = g.inputs().getFirst().name();
+        int chunk = g.inputs().size() == 1 ? ex.examplesWithin(data.inputs(0, name).get(name).shape(), MEMORY.get())
+                : Integer.MAX_VALUE;
+        List<Map<String, Tensor>> out = new ArrayList<>();
+        for (int b = 0; b < data.batches(); b++) {
+            Map<String, Tensor> batch = data.inputs(b, name);
+            int n = batch.values().iterator().next().dim(0);
+            if (n <= chunk) {
+                out.add(batch);
+                continue;
+            }
+            for (int from = 0; from < n; from += chunk) {
+                out.add(Map.of(name, batch.get(name).slice0(from, Math.min(n, from + chunk))));
+            }
         }
-        List<Tensor> parts = new ArrayList<>();
-        for (int from = 0; from < batch.dim(0); from += n) {
-            parts.add(batch.slice0(from, Math.min(batch.dim(0), from + n)));
-        }
-        return parts;
+        return out;
     }
 
     /** Per-channel means of the named values over all calibration examples (channel = axis 1). */
@@ -63,17 +71,14 @@ public final class Calibration {
         Map<String, double[]> sums = new LinkedHashMap<>();
         long counted = 0;
         try (Executor ex = new Executor(g, threads, Set.copyOf(values))) {
-            int chunk = data.list().isEmpty() ? 1 : ex.examplesWithin(data.list().getFirst().shape(), MEMORY.get());
-            for (Tensor batch : data.list()) {
-                for (Tensor part : chunks(batch, chunk)) {
-                    ex.run(part);
-                    for (String v : values) {
-                        Tensor t = ex.value(v);
-                        double[] s = sums.computeIfAbsent(v, k -> new double[t.rank() > 1 ? t.dim(1) : 1]);
-                        addChannelSums(t, s);
-                    }
-                    counted += part.dim(0);
+            for (Map<String, Tensor> part : parts(ex, g, data)) {
+                ex.run(part);
+                for (String v : values) {
+                    Tensor t = ex.value(v);
+                    double[] s = sums.computeIfAbsent(v, k -> new double[t.rank() > 1 ? t.dim(1) : 1]);
+                    addChannelSums(t, s);
                 }
+                counted += part.values().iterator().next().dim(0);
             }
         }
         for (Map.Entry<String, double[]> e : sums.entrySet()) {

@@ -81,6 +81,42 @@ class CommandsTest {
         assertTrue(java.nio.file.Files.isRegularFile(out.resolve("summary.json")));
     }
 
+    /**
+     * A model with two inputs (y = a·W1 + b·W2) quantizes from one .npy array per input; an array for a name the
+     * model lacks, or none for one it has, is one line.
+     */
+    @Test
+    void quantizeCalibratesAModelWithTwoInputsFromOneArrayEach(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        mpq.Nets nets = new mpq.Nets(5);
+        var init = java.util.Map.of("w1", new mpq.graph.Attributes.Constant(nets.random(0.5, 6, 4), mpq.tensor.DType.FLOAT),
+                "w2", new mpq.graph.Attributes.Constant(nets.random(0.5, 3, 4), mpq.tensor.DType.FLOAT));
+        var none = mpq.graph.Attributes.none();
+        var g = new mpq.graph.Graph("two", java.util.List.of(
+                new mpq.graph.Node("m1", "MatMul", "", java.util.List.of("a", "w1"), java.util.List.of("p"), none),
+                new mpq.graph.Node("m2", "MatMul", "", java.util.List.of("b", "w2"), java.util.List.of("q"), none),
+                new mpq.graph.Node("add", "Add", "", java.util.List.of("p", "q"), java.util.List.of("y"), none)),
+                java.util.List.of(new mpq.graph.ValueInfo("a", mpq.tensor.DType.FLOAT, new int[] {-1, 6}),
+                        new mpq.graph.ValueInfo("b", mpq.tensor.DType.FLOAT, new int[] {-1, 3})),
+                java.util.List.of(new mpq.graph.ValueInfo("y", mpq.tensor.DType.FLOAT, new int[] {-1, 4})), init, 13);
+        java.nio.file.Path model = tmp.resolve("two.onnx"), a = tmp.resolve("a.npy"), b = tmp.resolve("b.npy");
+        mpq.onnx.OnnxModel.save(mpq.onnx.OnnxWriter.toProto(g, 8, "test"), model);
+        mpq.data.Npy.write(nets.random(1, 40, 6), a);
+        mpq.data.Npy.write(nets.random(1, 40, 3), b);
+        CliRun r = CliRun.of("quantize", model.toString(), "--calib", "a=" + a + ",b=" + b, "--batch", "16", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = JSON.readTree(r.out());
+        assertEquals(40, j.get("calib_images").asInt());
+        assertEquals(2, j.get("layers").size());
+        assertEquals(2, j.get("activations").size(), "both inputs quantized: " + j.get("activations"));
+        CliRun missing = CliRun.of("quantize", model.toString(), "--calib", "a=" + a);
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().contains("no array for") && missing.err().contains("input 'b' (float [?, 3])"), missing.err());
+        CliRun extra = CliRun.of("quantize", model.toString(), "--calib", "a=" + a + ",b=" + b + ",c=" + b);
+        assertEquals(2, extra.code());
+        assertTrue(extra.err().contains("has no input 'c'"), extra.err());
+    }
+
     @Test
     void compareTabulatesEveryCell() throws Exception {
         CliRun r = CliRun.of("compare", SharedData.model("resnet8_mlperftiny_cifar10.onnx").toString(), "--calib",
