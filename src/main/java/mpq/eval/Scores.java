@@ -5,7 +5,8 @@ import mpq.tensor.Tensor;
 
 /**
  * Top-1 / top-5 hits and summed cross-entropy of a batch of logits [n, classes] against labels, and each example's
- * predicted class (the first of equal maxima).
+ * predicted class (the first of equal maxima). A model that ends in a Softmax gives probabilities — every row
+ * non-negative and summing to 1 — and then the cross-entropy is −log p(label), not the log-softmax of them.
  */
 record Scores(int top1, int top5, double crossEntropySum, int[] predicted) {
 
@@ -19,6 +20,7 @@ record Scores(int top1, int top5, double crossEntropySum, int[] predicted) {
         int top1 = 0, top5 = 0;
         double ce = 0;
         int[] predicted = new int[n];
+        boolean probabilities = areProbabilities(z, n, k);
         for (int i = 0; i < n; i++) {
             int label = labels[i];
             if (label < 0 || label >= k) {
@@ -45,6 +47,10 @@ record Scores(int top1, int top5, double crossEntropySum, int[] predicted) {
             if (above < 5) {
                 top5++;
             }
+            if (probabilities) {
+                ce += -Math.log(Math.max(target, Float.MIN_NORMAL));
+                continue;
+            }
             double sum = 0;
             for (int j = 0; j < k; j++) {
                 sum += Math.exp(z[base + j] - max);
@@ -52,5 +58,21 @@ record Scores(int top1, int top5, double crossEntropySum, int[] predicted) {
             ce += Math.log(sum) + max - target;
         }
         return new Scores(top1, top5, ce, predicted);
+    }
+
+    private static boolean areProbabilities(float[] z, int n, int k) {
+        for (int i = 0; i < n; i++) {
+            double sum = 0;
+            for (int j = 0; j < k; j++) {
+                if (!(z[i * k + j] >= 0)) {
+                    return false;
+                }
+                sum += z[i * k + j];
+            }
+            if (Math.abs(sum - 1) > 1e-3) {
+                return false;
+            }
+        }
+        return n > 0 && k > 1;
     }
 }

@@ -50,6 +50,15 @@ public final class QdqExport {
             "QuantizeLinear", "DequantizeLinear");
 
     /**
+     * Ops whose definitions, by the operator changelog, change only by new types (or attributes whose defaults keep
+     * the old meaning) from opset 13 to 21; before 13 some differ (axes as attributes, Softmax's flattening).
+     */
+    private static final Set<String> STABLE_FROM_13 = Set.of("Min", "Max", "Sum", "Mean", "Softmax", "LogSoftmax",
+            "Squeeze", "Unsqueeze", "GlobalMaxPool", "Neg", "Abs", "Exp", "Log", "Sqrt", "Reciprocal", "Erf", "Floor", "Ceil", "Round", "Sign", "Pow", "Softplus",
+            "Elu", "Selu", "Sin", "Cos", "Where", "Equal", "Less", "Greater", "Expand", "Tile", "Range",
+            "ConstantOfShape", "Dropout", "Split", "Resize");
+
+    /**
      * The exported graph, the opset and IR version it needs, and the simulated graph it was made from (what it
      * should compute, to check a runtime against).
      */
@@ -218,7 +227,9 @@ public final class QdqExport {
 
     private static void requireRaisable(Graph g, int from, int opset) {
         for (Node n : g.nodes()) {
-            if (!STABLE_OPS.contains(n.opType()) || (from < 11 && (n.opType().equals("Clip") || n.opType().equals("Pad")))) {
+            boolean stable = STABLE_OPS.contains(n.opType()) && !(from < 11 && (n.opType().equals("Clip")
+                    || n.opType().equals("Pad"))) || STABLE_FROM_13.contains(n.opType()) && from >= 13;
+            if (!stable) {
                 throw new BadInputException("the export needs opset " + opset + " (the model has " + from
                         + "), but node " + n.describe() + " (" + n.opType() + ") may mean something else there; "
                         + "convert the model to opset " + opset + " first" + (opset == OPSET_4BIT

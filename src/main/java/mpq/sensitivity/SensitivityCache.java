@@ -46,13 +46,16 @@ public final class SensitivityCache {
             for (int b = 0; b < data.list().size(); b++) {
                 Tensor t = data.list().get(b);
                 md.update(java.util.Arrays.toString(t.shape()).getBytes(StandardCharsets.UTF_8));
-                float[] x = t.data();
                 for (int i = 0; i < t.size(); i++) {
-                    if (buf.remaining() < 4) {
+                    if (buf.remaining() < 8) {
                         md.update(buf.array(), 0, buf.position());
                         buf.clear();
                     }
-                    buf.putFloat(x[i]);
+                    if (t.isFloat()) {
+                        buf.putFloat(t.data()[i]);
+                    } else {
+                        buf.putLong(t.ints()[i]);   // integer inputs (uint8 pixels, token ids)
+                    }
                 }
                 md.update(buf.array(), 0, buf.position());
                 buf.clear();
