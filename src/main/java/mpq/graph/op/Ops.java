@@ -39,7 +39,9 @@ public final class Ops {
         REGISTRY.put("Einsum", (n, v) -> new EinsumOp(n.attributes()));
         REGISTRY.put("NegativeLogLikelihoodLoss", (n, v) -> new LossOp(false, n.attributes()));
         REGISTRY.put("SoftmaxCrossEntropyLoss", (n, v) -> new LossOp(true, n.attributes()));
-        REGISTRY.put("BatchNormalization", (n, v) -> new BatchNormOp(n.attributes(), n.outputs().size()));
+        REGISTRY.put("BatchNormalization", (n, v) -> n.attributes().getInt("training_mode", 0) != 0
+                ? new TrainingBatchNormOp(n.attributes(), n.outputs().size())
+                : new BatchNormOp(n.attributes(), n.outputs().size()));
         REGISTRY.put("MaxPool", (n, v) -> new PoolOp(true, n.attributes(), n.outputs().size()));
         REGISTRY.put("AveragePool", (n, v) -> new PoolOp(false, n.attributes(), n.outputs().size()));
         REGISTRY.put("GlobalAveragePool", (n, v) -> new GlobalPoolOp(false));
