@@ -52,10 +52,11 @@ public final class FisherMetric implements SensitivityMetric {
         int total = ctx.data().examples();
         progress.start(task, ctx.data().list().size());
         try (Backprop bp = new Backprop(g, params, false, ctx.threads())) {
-            String output = g.outputs().getFirst().name();
+            String output = LossInput.of(g);   // the logits, also for a model that ends in a Softmax
             for (int b = 0; b < ctx.data().list().size(); b++) {
                 Tensor x = ctx.data().list().get(b);
-                Tensor logits = bp.forward(x);
+                bp.forward(x);
+                Tensor logits = bp.value(output);
                 Tensor grad = Tensor.zeros(logits.shape());
                 Losses.crossEntropy(logits, ctx.data().labels(b), grad);
                 bp.backward(Map.of(output, grad));

@@ -54,7 +54,7 @@ public final class HessianOperator implements AutoCloseable {
             n += backprop.parameter(p).size();
         }
         this.dimension = n;
-        this.output = g.outputs().getFirst().name();
+        this.output = LossInput.of(g);   // the logits, also for a model that ends in a Softmax
         this.referenceNorm = referenceNorm;
     }
 
@@ -91,7 +91,8 @@ public final class HessianOperator implements AutoCloseable {
      * Back-propagates batch b's share of the mean cross-entropy from its logits (the forward pass just run) and adds
      * the parameters' gradients to grad; returns the batch's share of the mean loss.
      */
-    private double batchGradient(Tensor logits, int b, double[] grad) {
+    private double batchGradient(Tensor forwardOutput, int b, double[] grad) {
+        Tensor logits = backprop.value(output);
         int total = data.examples();
         int n = logits.dim(0);
         Tensor dLogits = Tensor.zeros(logits.shape());
