@@ -16,7 +16,7 @@ final class QuantOptions {
     @Option(names = "--target", paramLabel = "T", description = "The runtime the model is quantized for, so that what "
             + "mpq simulates is what it computes: ort-x86 (default: ONNX Runtime on any x86-64 CPU; without VNNI its "
             + "integer kernels add uint8×int8 products in pairs into saturating int16, so layers with 8-bit inputs get "
-            + "at most 7-bit weights) or ort-x86-vnni (CPUs with AVX512-VNNI or AVX-VNNI: full 8-bit weights; on a CPU "
+            + "at most 7-bit weights, depthwise convolutions excepted) or ort-x86-vnni (CPUs with AVX512-VNNI or AVX-VNNI: full 8-bit weights; on a CPU "
             + "without VNNI such a model computes something else).")
     String target = Targets.DEFAULT.name();
 

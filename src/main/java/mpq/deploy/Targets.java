@@ -10,7 +10,7 @@ public final class Targets {
     /** Any x86-64 CPU running ONNX Runtime: no VNNI assumed, so 8-bit inputs take at most 7-bit weights. */
     public static final Target ORT_X86 = new Target("ort-x86", "ONNX Runtime on any x86-64 CPU: without VNNI its "
             + "uint8×int8 kernels add products in pairs into saturating int16, so layers with 8-bit inputs get at "
-            + "most 7-bit weights", 16);
+            + "most 7-bit weights (depthwise convolutions, whose kernel is exact, keep 8)", 16);
 
     /** x86-64 CPUs with AVX512-VNNI or AVX-VNNI, where ONNX Runtime accumulates every product exactly. */
     public static final Target ORT_X86_VNNI = new Target("ort-x86-vnni", "ONNX Runtime on x86-64 CPUs with "
