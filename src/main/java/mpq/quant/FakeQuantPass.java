@@ -41,6 +41,12 @@ public final class FakeQuantPass {
             }
             init.put(l.weight(), new Attributes.Constant(l.weightParams().apply(w), DType.FLOAT));
             Node n = layerNodes.get(l.name());
+            // The flag lets a target keep wider weights (depthwise kernels are exact); a recipe must not claim it.
+            WeightLayer layer = n == null ? null : WeightLayer.of(n, g.initializers());
+            if (l.depthwise() && (layer == null || !layer.depthwise(g))) {
+                throw new mpq.base.BadInputException("recipe layer '" + l.name() + "' is marked depthwise, but in the "
+                        + "model it is not a depthwise convolution");
+            }
             float[] bias = recipe.biases().get(l.name());   // corrected by bias correction, or null
             Tensor b = bias != null ? Tensor.of(new int[] {bias.length}, bias)
                     : n.inputs().size() > 2 && !n.input(2).isEmpty() ? g.weight(n.input(2)) : null;

@@ -116,6 +116,23 @@ class QdqExportTest {
         compareWithOrt(r, "dw8").assertAgrees("dw8");
     }
 
+    /** A recipe may not claim a layer is depthwise when the model's is not (the flag lets wider weights through). */
+    @Test
+    void aRecipeThatCallsAnOrdinaryConvolutionDepthwiseIsRefused() {
+        QuantConfig cfg = QuantConfig.uniform(8, 8).withKeepFirstLast(false).withTarget(Targets.ORT_X86_VNNI);
+        QuantRecipe r = PostTrainingQuantizer.run(net(), cfg, data(1, 2), 2, mpq.base.Progress.NONE).recipe();
+        List<QuantRecipe.LayerQuant> layers = new ArrayList<>();
+        for (QuantRecipe.LayerQuant l : r.layers()) {
+            layers.add(!l.name().equals("conv1") ? l : new QuantRecipe.LayerQuant(l.name(), l.opType(), true, l.weight(),
+                    l.input(), l.weightBits(), l.actBits(), l.weightParams(), l.weightEstimator()));
+        }
+        QuantRecipe forged = new QuantRecipe(layers, r.activations(), r.biases(), r.target());
+        mpq.base.BadInputException e = org.junit.jupiter.api.Assertions.assertThrows(mpq.base.BadInputException.class,
+                () -> FakeQuantPass.apply(net(), forged));
+        assertTrue(e.getMessage().contains("'conv1' is marked depthwise"), e.getMessage());
+        FakeQuantPass.apply(net(), r);   // the recipe as made is accepted (dw is depthwise)
+    }
+
     /** Every quantized activation of the simulation against the export run in ONNX Runtime. */
     private record Comparison(double worstSteps, String worstAt, long exact, long total) {
         void assertAgrees(String tag) {
