@@ -21,6 +21,12 @@ public final class FisherMetric implements SensitivityMetric {
         return "fisher";
     }
 
+    /** 2: the loss of a model that ends in a Softmax is taken at its logits ({@link LossInput}). */
+    @Override
+    public int version() {
+        return 2;
+    }
+
     @Override
     public double passes(SensitivityContext ctx) {
         return ctx.mixedActivations() ? 2 : 1;

@@ -30,10 +30,13 @@ public final class HawqMetric implements SensitivityMetric {
         return trace ? "hawq-v2" : "hawq";
     }
 
-    /** HAWQ-V2 at 3: Hutchinson's products take one calibration batch each (2), traces floored at the noise (3). */
+    /**
+     * HAWQ-V2 at 3: Hutchinson's products take one calibration batch each (2), traces floored at the noise (3); both
+     * one up since the loss of a model that ends in a Softmax is taken at its logits ({@link LossInput}).
+     */
     @Override
     public int version() {
-        return trace ? 3 : 1;
+        return trace ? 4 : 2;
     }
 
     /** Typical power-iteration products per layer on CIFAR ResNets (they converge in 6–22). */

@@ -32,10 +32,13 @@ public final class OutputDivergenceMetric implements SensitivityMetric {
         return kl ? "zeroq-kl" : "mse";
     }
 
-    /** 2: the quantized graph rounds biases to their int32 grid (BiasQuant). */
+    /**
+     * 2: the quantized graph rounds biases to their int32 grid (BiasQuant); 3: a model that ends in a Softmax is
+     * compared at its logits ({@link LossInput}), not at the probabilities.
+     */
     @Override
     public int version() {
-        return 2;
+        return 3;
     }
 
     @Override
@@ -47,9 +50,11 @@ public final class OutputDivergenceMetric implements SensitivityMetric {
     public SensitivityTable compute(SensitivityContext ctx, Progress progress) {
         Graph g = ctx.graph();
         List<Tensor> reference = new ArrayList<>();
-        try (Executor ex = new Executor(g, ctx.threads())) {
+        String logits = LossInput.of(g);
+        try (Executor ex = new Executor(g, ctx.threads(), java.util.Set.of(logits))) {
             for (Tensor x : ctx.data().list()) {
-                reference.add(ex.run(x));
+                ex.run(x);
+                reference.add(ex.value(logits).copy());
             }
         }
         List<WeightLayer> layers = ctx.layers();
@@ -83,9 +88,11 @@ public final class OutputDivergenceMetric implements SensitivityMetric {
     private double divergence(Graph q, SensitivityContext ctx, List<Tensor> reference) {
         double sum = 0;
         int count = 0;
-        try (Executor ex = new Executor(q, ctx.threads())) {
+        String logits = LossInput.of(q);
+        try (Executor ex = new Executor(q, ctx.threads(), java.util.Set.of(logits))) {
             for (int b = 0; b < reference.size(); b++) {
-                Tensor y = ex.run(ctx.data().list().get(b));
+                ex.run(ctx.data().list().get(b));
+                Tensor y = ex.value(logits);
                 Tensor grad = Tensor.zeros(y.shape());
                 int n = y.dim(0);
                 sum += n * (kl ? Losses.klDivergence(y, reference.get(b), grad)
