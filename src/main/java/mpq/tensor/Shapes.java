@@ -29,6 +29,14 @@ public final class Shapes {
         return n;
     }
 
+    /** The coordinates of row-major element flat of a tensor of this shape, into coords. */
+    public static void unravel(int flat, int[] shape, int[] coords) {
+        for (int d = shape.length - 1; d >= 0; d--) {
+            coords[d] = flat % shape[d];
+            flat /= shape[d];
+        }
+    }
+
     public static int[] strides(int[] shape) {
         int[] s = new int[shape.length];
         int acc = 1;

@@ -77,6 +77,13 @@ final class Args {
         return out;
     }
 
+    /** n ones: the default strides and dilations of a window over n axes. */
+    static int[] ones(int n) {
+        int[] v = new int[n];
+        java.util.Arrays.fill(v, 1);
+        return v;
+    }
+
     static int[] normalizeAxes(int[] axes, int rank) {
         int[] out = new int[axes.length];
         for (int i = 0; i < axes.length; i++) {

@@ -43,7 +43,7 @@ final class ConvTransposeOp implements Op {
         }
         cout = ws[1] * group;
         int[] k = attrs.getInts("kernel_shape", Arrays.copyOfRange(ws, 2, ws.length));
-        int[] stride = orOnes(attrs.getInts("strides", null), r), dil = orOnes(attrs.getInts("dilations", null), r);
+        int[] stride = attrs.getInts("strides", Args.ones(r)), dil = attrs.getInts("dilations", Args.ones(r));
         int[] outPad = attrs.getInts("output_padding", new int[r]);
         int[] pads = attrs.getInts("pads", new int[2 * r]).clone();
         int[] explicit = attrs.getInts("output_shape", null);
@@ -71,9 +71,9 @@ final class ConvTransposeOp implements Op {
         target = new int[inSize * kSize];
         int[] ic = new int[r], kc = new int[r];
         for (int p = 0; p < inSize; p++) {
-            unravel(p, iShape, ic);
+            Shapes.unravel(p, iShape, ic);
             for (int q = 0; q < kSize; q++) {
-                unravel(q, k, kc);
+                Shapes.unravel(q, k, kc);
                 int o = 0;
                 for (int d = 0; d < r && o >= 0; d++) {
                     int od = ic[d] * stride[d] - pads[d] + kc[d] * dil[d];
@@ -91,22 +91,6 @@ final class ConvTransposeOp implements Op {
             throw new IllegalArgumentException("bias B has " + b.size() + " values for " + cout + " output channels");
         }
         return List.of(ValueMeta.of(outShape, x.type()));
-    }
-
-    private static int[] orOnes(int[] v, int r) {
-        if (v != null) {
-            return v;
-        }
-        int[] ones = new int[r];
-        Arrays.fill(ones, 1);
-        return ones;
-    }
-
-    private static void unravel(int flat, int[] shape, int[] coords) {
-        for (int d = shape.length - 1; d >= 0; d--) {
-            coords[d] = flat % shape[d];
-            flat /= shape[d];
-        }
     }
 
     @Override

@@ -19,8 +19,8 @@ record SpatialAttrs(int kh, int kw, int sh, int sw, int dh, int dw, int padTop, 
         if (k == null || k.length != spatialRank) {
             throw new IllegalArgumentException("kernel_shape must have " + spatialRank + " values");
         }
-        int[] s = a.getInts("strides", ones(spatialRank));
-        int[] d = a.getInts("dilations", ones(spatialRank));
+        int[] s = a.getInts("strides", Args.ones(spatialRank));
+        int[] d = a.getInts("dilations", Args.ones(spatialRank));
         int[] p = a.getInts("pads", new int[2 * spatialRank]);
         if (s.length != spatialRank || d.length != spatialRank || p.length != 2 * spatialRank) {
             throw new IllegalArgumentException("strides/dilations need " + spatialRank + " values and pads "
@@ -51,11 +51,5 @@ record SpatialAttrs(int kh, int kw, int sh, int sw, int dh, int dw, int padTop, 
             return new SpatialAttrs(1, k[0], 1, s[0], 1, d[0], 0, begin[0], 0, end[0]);
         }
         return new SpatialAttrs(k[0], k[1], s[0], s[1], d[0], d[1], begin[0], begin[1], end[0], end[1]);
-    }
-
-    private static int[] ones(int n) {
-        int[] r = new int[n];
-        java.util.Arrays.fill(r, 1);
-        return r;
     }
 }

@@ -1,6 +1,5 @@
 package mpq.graph.op;
 
-import java.util.Arrays;
 import mpq.graph.Attributes;
 import mpq.tensor.Shapes;
 
@@ -37,7 +36,7 @@ final class WindowNd {
         if (k == null || k.length != r) {
             throw new IllegalArgumentException("kernel_shape must have " + r + " values");
         }
-        int[] s = a.getInts("strides", ones(r)), d = a.getInts("dilations", ones(r));
+        int[] s = a.getInts("strides", Args.ones(r)), d = a.getInts("dilations", Args.ones(r));
         int[] p = a.getInts("pads", new int[2 * r]);
         if (s.length != r || d.length != r || p.length != 2 * r) {
             throw new IllegalArgumentException("strides/dilations need " + r + " values and pads " + 2 * r);
@@ -74,9 +73,9 @@ final class WindowNd {
         int[] source = new int[outSize * taps];
         int[] oc = new int[r], kc = new int[r];
         for (int o = 0; o < outSize; o++) {
-            unravel(o, out, oc);
+            Shapes.unravel(o, out, oc);
             for (int q = 0; q < taps; q++) {
-                unravel(q, k, kc);
+                Shapes.unravel(q, k, kc);
                 int flat = 0;
                 for (int i = 0; i < r && flat >= 0; i++) {
                     int x = oc[i] * s[i] - begin[i] + kc[i] * d[i];
@@ -86,19 +85,6 @@ final class WindowNd {
             }
         }
         return new WindowNd(in.clone(), out, k.clone(), source);
-    }
-
-    private static int[] ones(int n) {
-        int[] v = new int[n];
-        Arrays.fill(v, 1);
-        return v;
-    }
-
-    private static void unravel(int flat, int[] shape, int[] coords) {
-        for (int i = shape.length - 1; i >= 0; i--) {
-            coords[i] = flat % shape[i];
-            flat /= shape[i];
-        }
     }
 
     /** y[n, m] = b[m] + Σ over the group's channels c and taps q of x[n, c, source] · w[m, c, q]. */
