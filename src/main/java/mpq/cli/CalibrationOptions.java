@@ -74,7 +74,6 @@ final class CalibrationOptions {
 
     /** --calib NAME=FILE.npy,…: one array per model input, each checked against what the model declares. */
     private Batches perInput(Graph model, String modelName, int batch) {
-        java.util.Map<String, mpq.tensor.Tensor> arrays = new java.util.LinkedHashMap<>();
         java.util.Map<String, Path> files = new java.util.LinkedHashMap<>();
         for (String part : calib.toString().split(",")) {
             int eq = part.indexOf('=');
@@ -83,31 +82,14 @@ final class CalibrationOptions {
             }
             files.put(part.substring(0, eq), Path.of(part.substring(eq + 1)));
         }
+        java.util.Map<String, mpq.tensor.Tensor> arrays = mpq.eval.ModelRun.readInputs(model, modelName, files, true);
         for (ValueInfo in : model.inputs()) {
-            Path f = files.get(in.name());
-            if (f == null) {
+            if (!arrays.containsKey(in.name())) {
                 throw new BadInputException("--calib " + calib + ": no array for " + modelName + " input '" + in.name()
                         + "' (" + in.type().name().toLowerCase(java.util.Locale.ROOT) + " " + in.shapeString() + ")");
             }
-            mpq.tensor.Tensor t = mpq.data.Npy.read(f);
-            mpq.eval.ModelRun.check(new ValueInfo(in.name(), in.type(), withFreeBatch(in.dims())), t, f, modelName);
-            arrays.put(in.name(), t);
-        }
-        for (String name : files.keySet()) {
-            if (!arrays.containsKey(name)) {
-                throw new BadInputException("--calib " + calib + ": " + modelName + " has no input '" + name + "'");
-            }
         }
         return Batches.ofInputs(arrays, calibLimit, batch, seed, calib.toString());
-    }
-
-    /** Dimensions with the batch axis free: arrays hold N examples whatever batch the model declares. */
-    private static int[] withFreeBatch(int[] dims) {
-        int[] d = dims.clone();
-        if (d.length > 0) {
-            d[0] = -1;
-        }
-        return d;
     }
 
     /**

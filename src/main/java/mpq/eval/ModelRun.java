@@ -31,21 +31,11 @@ public final class ModelRun {
      * @param modelName for messages
      */
     public static Map<String, Tensor> run(Graph g, String modelName, Map<String, Path> inputFiles, int threads) {
-        Map<String, Tensor> inputs = new LinkedHashMap<>();
+        Map<String, Tensor> inputs = readInputs(g, modelName, inputFiles, false);
         List<String> missing = new ArrayList<>();
         for (ValueInfo in : g.inputs()) {
-            Path f = inputFiles.get(in.name());
-            if (f == null) {
+            if (!inputs.containsKey(in.name())) {
                 missing.add(in.name() + " " + in.type().name().toLowerCase(java.util.Locale.ROOT) + " " + in.shapeString());
-                continue;
-            }
-            Tensor t = read(f);
-            check(in, t, f, modelName);
-            inputs.put(in.name(), t);
-        }
-        for (String name : inputFiles.keySet()) {
-            if (g.inputs().stream().noneMatch(v -> v.name().equals(name))) {
-                throw new BadInputException(modelName + " has no input '" + name + "'; its inputs: " + names(g));
             }
         }
         if (!missing.isEmpty()) {
@@ -55,6 +45,33 @@ public final class ModelRun {
         try (Executor ex = new Executor(g, threads)) {
             return ex.run(inputs);   // the graph's outputs, copied out of the plan's buffers
         }
+    }
+
+    /**
+     * The tensor files by model input name, each read and checked against the input it feeds — with anyBatch, of any
+     * size along the batch axis (arrays of N examples). A name the model lacks is refused; inputs without a file are
+     * left out, for the caller to say what is missing.
+     */
+    public static Map<String, Tensor> readInputs(Graph g, String modelName, Map<String, Path> files, boolean anyBatch) {
+        for (String name : files.keySet()) {
+            if (g.inputs().stream().noneMatch(v -> v.name().equals(name))) {
+                throw new BadInputException(modelName + " has no input '" + name + "'; its inputs: " + names(g));
+            }
+        }
+        Map<String, Tensor> inputs = new LinkedHashMap<>();
+        for (ValueInfo in : g.inputs()) {
+            Path f = files.get(in.name());
+            if (f != null) {
+                Tensor t = read(f);
+                int[] dims = in.dims().clone();
+                if (anyBatch && dims.length > 0) {
+                    dims[0] = -1;
+                }
+                check(new ValueInfo(in.name(), in.type(), dims), t, f, modelName);
+                inputs.put(in.name(), t);
+            }
+        }
+        return inputs;
     }
 
     /** Refuses a tensor of another element type or rank, or with another size where the model fixes one. */
