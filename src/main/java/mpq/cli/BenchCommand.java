@@ -54,6 +54,9 @@ final class BenchCommand implements Callable<Integer> {
     Path quantized;
 
     @Mixin
+    ModelOptions modelOptions;
+
+    @Mixin
     CommonOptions common;
 
     @Override
@@ -64,7 +67,7 @@ final class BenchCommand implements Callable<Integer> {
         if (batch < 1) {
             throw new BadInputException("--batch must be at least 1, got " + batch);
         }
-        OnnxModel m = OnnxModel.load(model);
+        OnnxModel m = modelOptions.load(model);
         ValueInfo in = ModelInput.single(m.graph(), model.toString());
         int[] shape = in.dims();
         if (shape.length == 0) {

@@ -69,6 +69,9 @@ final class CompareCommand implements Callable<Integer> {
     DataOptions dataOptions;
 
     @Mixin
+    ModelOptions modelOptions;
+
+    @Mixin
     CommonOptions common;
 
     private record Cell(String config, int wBits, int aBits, String estimator, EvalResult result, long bytes) {}
@@ -83,7 +86,7 @@ final class CompareCommand implements Callable<Integer> {
             Estimators.byName(e);
         }
         Preprocess pre = dataOptions.preprocess();
-        Graph g = FloatModel.load(model);
+        Graph g = modelOptions.loadFloat(model);
         ValueInfo in = ModelInput.single(g, model.toString());
         ConsoleProgress progress = new ConsoleProgress();
         Batches batches = calibration.load(g, in, model.toString(), dataOptions, pre, common.threads());

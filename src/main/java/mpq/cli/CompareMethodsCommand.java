@@ -70,6 +70,9 @@ final class CompareMethodsCommand implements Callable<Integer> {
     DataOptions dataOptions;
 
     @Mixin
+    ModelOptions modelOptions;
+
+    @Mixin
     CommonOptions common;
 
     @Override
@@ -78,7 +81,7 @@ final class CompareMethodsCommand implements Callable<Integer> {
         List<String> as = chosen(allocators, Allocators.REGISTRY);
         SearchSpec spec = search.spec(ms.getFirst(), as.getFirst(), budget.specs(), calibration.seed);
         QuantConfig base = search.base(quant);
-        Graph g = FloatModel.load(model);
+        Graph g = modelOptions.loadFloat(model);
         ValueInfo in = ModelInput.single(g, model.toString());
         ConsoleProgress progress = new ConsoleProgress();
         Batches data = calibration.load(g, in, model.toString(), dataOptions, dataOptions.preprocess(), common.threads());

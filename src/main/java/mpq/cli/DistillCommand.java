@@ -49,6 +49,9 @@ final class DistillCommand implements Callable<Integer> {
     long seed = 0;
 
     @Mixin
+    ModelOptions modelOptions;
+
+    @Mixin
     CommonOptions common;
 
     @Override
@@ -56,7 +59,7 @@ final class DistillCommand implements Callable<Integer> {
         if (count < 1 || iterations < 1 || !(lr > 0)) {
             throw new BadInputException("--count and --iterations must be at least 1 and --lr positive");
         }
-        Graph g = FloatModel.load(model);
+        Graph g = modelOptions.loadFloat(model);
         Distiller.Settings s = new Distiller.Settings(count, Math.min(count, Distiller.Settings.defaults(count, seed)
                 .batch()), iterations, lr, seed);
         Distiller.Result r = Distiller.distill(g, model.toString(), s, common.threads(), new ConsoleProgress());

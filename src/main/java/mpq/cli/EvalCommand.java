@@ -46,6 +46,9 @@ final class EvalCommand implements Callable<Integer> {
     DataOptions dataOptions;
 
     @Mixin
+    ModelOptions modelOptions;
+
+    @Mixin
     CommonOptions common;
 
     @Override
@@ -54,7 +57,7 @@ final class EvalCommand implements Callable<Integer> {
             throw new mpq.base.BadInputException("--engine must be mpq or ort, got '" + engine + "'");
         }
         var pre = dataOptions.preprocess();
-        OnnxModel m = OnnxModel.load(model);
+        OnnxModel m = modelOptions.load(model);
         ValueInfo in = ModelInput.single(m.graph(), model.toString());
         EvalResult r;
         try (Dataset d = ModelInput.open(data, dataOptions.format, dataOptions.imageOptions(), in, model.toString(), pre)) {
@@ -81,6 +84,7 @@ final class EvalCommand implements Callable<Integer> {
             j.put("top5", r.top5());
             j.put("top5_correct", r.top5Correct());
             j.put("mean_cross_entropy", r.meanCrossEntropy());
+            j.put("non_finite", r.nonFinite());
             j.put("images_per_s", r.imagesPerSecond());
             j.put("seconds", r.seconds());
             j.put("batch", dataOptions.batch());

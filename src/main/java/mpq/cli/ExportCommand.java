@@ -61,11 +61,14 @@ final class ExportCommand implements Callable<Integer> {
     DataOptions dataOptions;
 
     @Mixin
+    ModelOptions modelOptions;
+
+    @Mixin
     CommonOptions common;
 
     @Override
     public Integer call() {
-        Graph g = FloatModel.load(model);
+        Graph g = modelOptions.loadFloat(model);
         QuantRecipe r = RecipeJson.read(recipe);
         Graph floatGraph = FoldBatchNorm.apply(g);
         requireFits(floatGraph, r);

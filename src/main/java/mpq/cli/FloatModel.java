@@ -2,15 +2,13 @@ package mpq.cli;
 
 import java.nio.file.Path;
 import mpq.graph.Graph;
-import mpq.onnx.OnnxModel;
 import mpq.quant.Dequantize;
 
 /** The model a quantizing command starts from: the file's graph, or for an already-quantized one its float model. */
 final class FloatModel {
     private FloatModel() {}
 
-    static Graph load(Path model) {
-        Graph g = OnnxModel.load(model).graph();
+    static Graph of(Graph g, Path model) {
         int qdq = Dequantize.qdqNodes(g);
         if (qdq == 0) {
             return g;

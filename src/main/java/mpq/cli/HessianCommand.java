@@ -55,6 +55,9 @@ final class HessianCommand implements Callable<Integer> {
     DataOptions dataOptions;
 
     @Mixin
+    ModelOptions modelOptions;
+
+    @Mixin
     CommonOptions common;
 
     @Override
@@ -66,7 +69,7 @@ final class HessianCommand implements Callable<Integer> {
             throw new BadInputException("--max-iter must be at least 1, got " + maxIter);
         }
         Preprocess pre = dataOptions.preprocess();
-        Graph g = FloatModel.load(model);
+        Graph g = modelOptions.loadFloat(model);
         ValueInfo in = ModelInput.single(g, model.toString());
         Batches data = calibration.load(g, in, model.toString(), dataOptions, pre, common.threads());
         if (!data.hasLabels()) {

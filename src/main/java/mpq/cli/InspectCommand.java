@@ -27,11 +27,14 @@ final class InspectCommand implements Callable<Integer> {
     Path model;
 
     @Mixin
+    ModelOptions modelOptions;
+
+    @Mixin
     CommonOptions common;
 
     @Override
     public Integer call() {
-        OnnxModel m = OnnxModel.load(model);
+        OnnxModel m = modelOptions.load(model);
         Graph g = m.graph();
         Ops.requireSupported(g);
         Map<String, int[]> shapes = new LinkedHashMap<>();

@@ -87,12 +87,15 @@ final class QuantizeCommand implements Callable<Integer> {
     DataOptions dataOptions;
 
     @Mixin
+    ModelOptions modelOptions;
+
+    @Mixin
     CommonOptions common;
 
     @Override
     public Integer call() {
         QuantConfig cfg = config();
-        Graph g = FloatModel.load(model);
+        Graph g = modelOptions.loadFloat(model);
         ValueInfo in = g.inputs().size() == 1 ? g.inputs().getFirst() : null;   // several: calibration by name only
         if (in == null && eval != null) {
             ModelInput.single(g, model.toString());   // refuses top-1 evaluation of a model with several inputs

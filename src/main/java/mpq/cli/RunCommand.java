@@ -41,11 +41,14 @@ final class RunCommand implements Callable<Integer> {
     int show = 8;
 
     @Mixin
+    ModelOptions modelOptions;
+
+    @Mixin
     CommonOptions common;
 
     @Override
     public Integer call() {
-        Graph g = OnnxModel.load(model).graph();
+        Graph g = modelOptions.load(model).graph();
         String name = model.getFileName().toString();
         Map<String, Path> files = new LinkedHashMap<>();
         for (String spec : inputs) {

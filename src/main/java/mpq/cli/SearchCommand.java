@@ -79,6 +79,9 @@ final class SearchCommand implements Callable<Integer> {
     DataOptions dataOptions;
 
     @Mixin
+    ModelOptions modelOptions;
+
+    @Mixin
     CommonOptions common;
 
     @Override
@@ -86,7 +89,7 @@ final class SearchCommand implements Callable<Integer> {
         SearchSpec spec = search.spec(metric, allocator, budget.specs(), calibration.seed);
         QuantConfig base = search.base(quant);
         StageTimer stages = new StageTimer();
-        Graph g = FloatModel.load(model);
+        Graph g = modelOptions.loadFloat(model);
         ValueInfo in = mpq.data.ModelInput.single(g, model.toString());
         ConsoleProgress progress = new ConsoleProgress();
         Batches data = calibration.load(g, in, model.toString(), dataOptions, dataOptions.preprocess(), common.threads());

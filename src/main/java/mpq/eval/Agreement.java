@@ -32,12 +32,13 @@ public record Agreement(String first, String second, int count, int firstTop1, i
                 Batch batch = data.read(from, to);
                 Tensor x = pre.apply(batch.inputs());
                 Tensor ya = a.run(x), yb = b.run(x);
-                topA += Scores.of(ya, batch.labels(), data.name()).top1();
-                topB += Scores.of(yb, batch.labels(), data.name()).top1();
-                int k = ya.dim(1);
+                Scores sa = Scores.of(ya, batch.labels(), data.name()), sb = Scores.of(yb, batch.labels(), data.name());
+                topA += sa.top1();
+                topB += sb.top1();
                 float[] da = ya.data(), db = yb.data();
                 for (int i = 0; i < to - from; i++) {
-                    if (argmax(da, i * k, k) == argmax(db, i * k, k)) {
+                    // Non-finite outputs predict nothing (−1), so they never agree.
+                    if (sa.predicted()[i] >= 0 && sa.predicted()[i] == sb.predicted()[i]) {
                         same++;
                     }
                 }
@@ -52,16 +53,5 @@ public record Agreement(String first, String second, int count, int firstTop1, i
             progress.close();
         }
         return new Agreement(a.name(), b.name(), n, topA, topB, same, maxDiff);
-    }
-
-    /** Index of the largest value; ties go to the lower index. */
-    private static int argmax(float[] z, int base, int k) {
-        int best = 0;
-        for (int j = 1; j < k; j++) {
-            if (z[base + j] > z[base + best]) {
-                best = j;
-            }
-        }
-        return best;
     }
 }

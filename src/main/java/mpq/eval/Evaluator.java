@@ -26,7 +26,7 @@ public final class Evaluator {
             throw new BadInputException(data.name() + ": has no labels, so accuracy cannot be measured");
         }
         int n = limit > 0 ? Math.min(limit, data.size()) : data.size();
-        int top1 = 0, top5 = 0;
+        int top1 = 0, top5 = 0, nonFinite = 0;
         double loss = 0;
         long time = 0;
         int[] predicted = new int[n];
@@ -43,6 +43,7 @@ public final class Evaluator {
                 top1 += s.top1();
                 top5 += s.top5();
                 loss += s.crossEntropySum();
+                nonFinite += s.nonFinite();
                 System.arraycopy(s.predicted(), 0, predicted, from, to - from);
                 progress.advance(to - from);
             }
@@ -51,6 +52,10 @@ public final class Evaluator {
         } finally {
             progress.close();
         }
-        return new EvalResult(engine.name(), n, top1, top5, n == 0 ? 0 : loss / n, time / 1e9, predicted);
+        if (nonFinite > 0) {
+            progress.note(String.format("warning: %d of %d examples gave NaN or Inf outputs (%s); they count as wrong",
+                    nonFinite, n, engine.name()));
+        }
+        return new EvalResult(engine.name(), n, top1, top5, n == 0 ? 0 : loss / n, time / 1e9, predicted, nonFinite);
     }
 }

@@ -5,10 +5,12 @@ import mpq.tensor.Tensor;
 
 /**
  * Top-1 / top-5 hits and summed cross-entropy of a batch of logits [n, classes] against labels, and each example's
- * predicted class (the first of equal maxima). A model that ends in a Softmax gives probabilities — every row
+ * predicted class (the first of equal maxima). An example whose outputs hold NaN or Inf is wrong (predicted −1, no
+ * top-1 or top-5 hit, its cross-entropy infinite) and counted in nonFinite: comparisons with NaN are all false, so
+ * without that rule such a row would rank the true class first. A model that ends in a Softmax gives probabilities — every row
  * non-negative and summing to 1 — and then the cross-entropy is −log p(label), not the log-softmax of them.
  */
-record Scores(int top1, int top5, double crossEntropySum, int[] predicted) {
+record Scores(int top1, int top5, double crossEntropySum, int[] predicted, int nonFinite) {
 
     static Scores of(Tensor logits, int[] labels, String dataName) {
         if (logits.rank() != 2) {
@@ -17,7 +19,7 @@ record Scores(int top1, int top5, double crossEntropySum, int[] predicted) {
         }
         int n = logits.dim(0), k = logits.dim(1);
         float[] z = logits.data();
-        int top1 = 0, top5 = 0;
+        int top1 = 0, top5 = 0, nonFinite = 0;
         double ce = 0;
         int[] predicted = new int[n];
         boolean probabilities = areProbabilities(z, n, k);
@@ -27,6 +29,12 @@ record Scores(int top1, int top5, double crossEntropySum, int[] predicted) {
                 throw new BadInputException(dataName + ": label " + label + " is outside the model's " + k + " classes");
             }
             int base = i * k;
+            if (!finiteRow(z, base, k)) {
+                nonFinite++;
+                predicted[i] = -1;
+                ce = Double.POSITIVE_INFINITY;
+                continue;
+            }
             float target = z[base + label];
             int above = 0;
             double max = Double.NEGATIVE_INFINITY;
@@ -57,7 +65,16 @@ record Scores(int top1, int top5, double crossEntropySum, int[] predicted) {
             }
             ce += Math.log(sum) + max - target;
         }
-        return new Scores(top1, top5, ce, predicted);
+        return new Scores(top1, top5, ce, predicted, nonFinite);
+    }
+
+    private static boolean finiteRow(float[] z, int base, int k) {
+        for (int j = base; j < base + k; j++) {
+            if (!Float.isFinite(z[j])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean areProbabilities(float[] z, int n, int k) {

@@ -16,8 +16,11 @@ import mpq.base.AtomicFiles;
 import mpq.base.BadInputException;
 import mpq.graph.Attributes;
 import mpq.tensor.DType;
+import mpq.tensor.Shapes;
+import mpq.tensor.Tensor;
 import mpq.graph.Graph;
 import mpq.graph.Node;
+import mpq.graph.op.AttributeKinds;
 import mpq.graph.ValueInfo;
 import mpq.onnx.proto.Onnx.AttributeProto;
 import mpq.onnx.proto.Onnx.GraphProto;
@@ -44,8 +47,16 @@ public final class OnnxModel {
         this.graph = graph;
     }
 
-    /** Reads and checks a model; every problem becomes a one-line BadInputException naming the file. */
+    /**
+     * Reads and checks a model; every problem becomes a one-line BadInputException naming the file. Initializers
+     * holding Inf or NaN are refused: such a model computes garbage that no metric should report as accuracy.
+     */
     public static OnnxModel load(Path file) {
+        return load(file, false);
+    }
+
+    /** The same, optionally keeping initializers with Inf or NaN (for a user who knows why they are there). */
+    public static OnnxModel load(Path file, boolean allowNonFinite) {
         ModelProto proto;
         try (InputStream in = Files.newInputStream(file)) {
             CodedInputStream coded = CodedInputStream.newInstance(in);
@@ -64,7 +75,13 @@ public final class OnnxModel {
                 || proto.getGraph().getOutputCount() == 0) {
             throw new BadInputException(file + ": not an ONNX model (no ir_version, graph, nodes or outputs found)");
         }
-        return new OnnxModel(file, proto, toGraph(proto, file.getFileName().toString()));
+        Graph graph = toGraph(proto, file.getFileName().toString(), allowNonFinite);
+        try {
+            AttributeKinds.check(graph);
+        } catch (BadInputException e) {
+            throw new BadInputException(file + ": " + e.getMessage(), e);
+        }
+        return new OnnxModel(file, proto, graph);
     }
 
     private static String firstLine(String s) {
@@ -94,7 +111,7 @@ public final class OnnxModel {
 
     // ---- proto -> graph ------------------------------------------------------------------------------------
 
-    static Graph toGraph(ModelProto model, String fileName) {
+    static Graph toGraph(ModelProto model, String fileName, boolean allowNonFinite) {
         int opset = -1;
         for (OperatorSetIdProto o : model.getOpsetImportList()) {
             if (o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx")) {
@@ -107,7 +124,11 @@ public final class OnnxModel {
         GraphProto g = model.getGraph();
         Map<String, Attributes.Constant> inits = new LinkedHashMap<>();
         for (TensorProto t : g.getInitializerList()) {
-            inits.put(t.getName(), TensorCodec.decode(t, "initializer '" + t.getName() + "' in " + fileName));
+            Attributes.Constant c = TensorCodec.decode(t, "initializer '" + t.getName() + "' in " + fileName);
+            if (!allowNonFinite) {
+                refuseNonFinite(c, "initializer '" + t.getName() + "' in " + fileName);
+            }
+            inits.put(t.getName(), c);
         }
         if (g.getSparseInitializerCount() > 0) {
             throw new BadInputException(fileName + ": sparse initializers are not supported");
@@ -127,6 +148,23 @@ public final class OnnxModel {
             nodes.add(toNode(n, fileName));
         }
         return new Graph(g.getName(), nodes, inputs, outputs, inits, opset);
+    }
+
+    private static void refuseNonFinite(Attributes.Constant c, String where) {
+        Tensor t = c.tensor();
+        int first = t.firstNonFinite();
+        if (first >= 0) {
+            int count = t.nonFiniteCount();
+            throw new BadInputException(where + " holds " + count + " non-finite value" + (count == 1 ? "" : "s")
+                    + " (the first, " + t.data()[first] + ", at index " + Shapes.toString(index(first, t.shape()))
+                    + "); weights must be finite numbers (--allow-non-finite runs the model anyway)");
+        }
+    }
+
+    private static int[] index(int flat, int[] shape) {
+        int[] at = new int[shape.length];
+        Shapes.unravel(flat, shape, at);
+        return at;
     }
 
     private static ValueInfo valueInfo(ValueInfoProto v, String fileName) {

@@ -42,29 +42,30 @@ public final class TensorCodec {
             }
         }
         int n = (int) count;
-        Tensor v = Tensor.zeros(type, shape, 0);
-        int got;
-        if (t.hasRawData() && (type == DType.INT4 || type == DType.UINT4)) {
-            readNibbles(t.getRawData(), type, v.ints(), where);
-            got = n;
-        } else if (t.hasRawData()) {
-            readRaw(t.getRawData(), type, v, where);
-            got = n;
-        } else {
-            got = switch (type) {
-                case FLOAT -> copyFloats(t.getFloatDataCount(), v, i -> t.getFloatData(i));
-                case DOUBLE -> copyFloats(t.getDoubleDataCount(), v, i -> (float) t.getDoubleData(i));
-                // float16 and bfloat16 values sit in int32_data as their 16 bits
-                case FLOAT16 -> copyFloats(t.getInt32DataCount(), v, i -> Float.float16ToFloat((short) t.getInt32Data(i)));
-                case BFLOAT16 -> copyFloats(t.getInt32DataCount(), v, i -> Float.intBitsToFloat(t.getInt32Data(i) << 16));
-                case INT64 -> copyLongs(t.getInt64DataCount(), v, i -> t.getInt64Data(i));
-                case UINT32, UINT64 -> copyLongs(t.getUint64DataCount(), v, i -> type.wrap(t.getUint64Data(i)));
-                default -> copyLongs(t.getInt32DataCount(), v, i -> type.wrap(t.getInt32Data(i)));
-            };
+        // The data is counted before the tensor is allocated, so a file that claims a huge shape costs nothing.
+        long have = available(t, type);
+        long need = t.hasRawData() ? rawBytes(type, n) : n;
+        if (have != need) {
+            String unit = t.hasRawData() ? " bytes of raw data" : " values";
+            throw new BadInputException(where + " has " + have + unit + " but its shape " + Shapes.toString(shape)
+                    + " needs " + need + (t.hasRawData() && have < need ? " (the file may be truncated)" : ""));
         }
-        if (got != n) {
-            throw new BadInputException(where + " has " + got + " values but its shape " + Shapes.toString(shape)
-                    + " needs " + n);
+        Tensor v = Tensor.zeros(type, shape, 0);
+        if (t.hasRawData() && (type == DType.INT4 || type == DType.UINT4)) {
+            readNibbles(t.getRawData(), type, v.ints());
+        } else if (t.hasRawData()) {
+            readRaw(t.getRawData(), type, v);
+        } else {
+            switch (type) {
+                case FLOAT -> copyFloats(v, i -> t.getFloatData(i));
+                case DOUBLE -> copyFloats(v, i -> (float) t.getDoubleData(i));
+                // float16 and bfloat16 values sit in int32_data as their 16 bits
+                case FLOAT16 -> copyFloats(v, i -> Float.float16ToFloat((short) t.getInt32Data(i)));
+                case BFLOAT16 -> copyFloats(v, i -> Float.intBitsToFloat(t.getInt32Data(i) << 16));
+                case INT64 -> copyLongs(v, i -> t.getInt64Data(i));
+                case UINT32, UINT64 -> copyLongs(v, i -> type.wrap(t.getUint64Data(i)));
+                default -> copyLongs(v, i -> type.wrap(t.getInt32Data(i)));
+            }
         }
         return new Attributes.Constant(v, type);
     }
@@ -77,20 +78,36 @@ public final class TensorCodec {
         long at(int i);
     }
 
-    private static int copyFloats(int count, Tensor dst, FloatAt src) {
-        float[] d = dst.data();
-        for (int i = 0; i < Math.min(count, dst.size()); i++) {
-            d[i] = src.at(i);
+    /** How many values (typed fields) or bytes (raw data) the tensor carries. */
+    private static long available(TensorProto t, DType type) {
+        if (t.hasRawData()) {
+            return t.getRawData().size();
         }
-        return count;
+        return switch (type) {
+            case FLOAT -> t.getFloatDataCount();
+            case DOUBLE -> t.getDoubleDataCount();
+            case INT64 -> t.getInt64DataCount();
+            case UINT32, UINT64 -> t.getUint64DataCount();
+            default -> t.getInt32DataCount();
+        };
     }
 
-    private static int copyLongs(int count, Tensor dst, LongAt src) {
-        long[] d = dst.ints();
-        for (int i = 0; i < Math.min(count, dst.size()); i++) {
+    private static long rawBytes(DType type, int n) {
+        return type == DType.INT4 || type == DType.UINT4 ? (n + 1L) / 2 : (long) n * width(type);
+    }
+
+    private static void copyFloats(Tensor dst, FloatAt src) {
+        float[] d = dst.data();
+        for (int i = 0; i < d.length; i++) {
             d[i] = src.at(i);
         }
-        return count;
+    }
+
+    private static void copyLongs(Tensor dst, LongAt src) {
+        long[] d = dst.ints();
+        for (int i = 0; i < d.length; i++) {
+            d[i] = src.at(i);
+        }
     }
 
     private static int width(DType type) {
@@ -102,12 +119,8 @@ public final class TensorCodec {
         };
     }
 
-    private static void readRaw(ByteString raw, DType type, Tensor dst, String where) {
+    private static void readRaw(ByteString raw, DType type, Tensor dst) {
         int n = dst.size();
-        if (raw.size() != (long) n * width(type)) {
-            throw new BadInputException(where + " has " + raw.size() + " bytes of raw data, its shape needs "
-                    + (long) n * width(type) + " (the file may be truncated)");
-        }
         ByteBuffer b = raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
         if (type.isFloat()) {
             float[] d = dst.data();
@@ -137,12 +150,8 @@ public final class TensorCodec {
     }
 
     /** 4-bit values, two per byte, the first in the low nibble. */
-    private static void readNibbles(ByteString raw, DType type, long[] dst, String where) {
+    private static void readNibbles(ByteString raw, DType type, long[] dst) {
         int n = dst.length;
-        if (raw.size() != (n + 1) / 2) {
-            throw new BadInputException(where + " has " + raw.size() + " bytes of raw data, its shape needs "
-                    + (n + 1) / 2 + " (two 4-bit values per byte)");
-        }
         for (int i = 0; i < n; i++) {
             dst[i] = type.wrap((raw.byteAt(i / 2) >> (4 * (i % 2))) & 0xf);
         }

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import mpq.base.BadInputException;
 import mpq.base.Progress;
 import mpq.data.Batches;
 import mpq.graph.Graph;
@@ -28,16 +29,32 @@ public final class Calibration {
             for (Map<String, Tensor> part : parts(ex, g, data)) {
                 ex.run(part);
                 // Histograms are independent: fill them in parallel, one value per work item.
+                int[] nonFinite = new int[values.size()];
                 ex.parallel().forEach(values.size(), (w, i) -> {
                     Tensor t = ex.value(values.get(i));
-                    byIndex.get(i).add(t.data(), 0, t.size());
+                    nonFinite[i] = t.nonFiniteCount();
+                    if (nonFinite[i] == 0) {
+                        byIndex.get(i).add(t.data(), 0, t.size());
+                    }
                 });
+                refuseNonFinite(values, nonFinite);
                 progress.advance(part.values().iterator().next().dim(0));
             }
         } finally {
             progress.close();
         }
         return hist;
+    }
+
+    /** The first value, in the order given, that took NaN or Inf: no range can be chosen for it. */
+    private static void refuseNonFinite(List<String> values, int[] nonFinite) {
+        for (int i = 0; i < nonFinite.length; i++) {
+            if (nonFinite[i] > 0) {
+                throw new BadInputException("calibration: value '" + values.get(i) + "' took " + nonFinite[i]
+                        + " NaN or Inf values on the calibration data, so no range can be chosen for it "
+                        + "(non-finite weights upstream, or data far outside what the model expects)");
+            }
+        }
     }
 
     /** The memory a calibration pass may hold in activations: a quarter of the heap. */

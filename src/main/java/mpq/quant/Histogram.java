@@ -41,15 +41,15 @@ public final class Histogram {
         return h;
     }
 
-    /** Adds x[from, to). NaNs are refused: they mean the model or the data is broken. */
+    /** Adds x[from, to). NaN and ±Inf are refused: they mean the model or the data is broken. */
     public void add(float[] x, int from, int to) {
         double lo = min, hi = max, s = 0, ss = 0;
         float maxAbs = 0;
         long z = 0;
         for (int i = from; i < to; i++) {
             float v = x[i];
-            if (v != v) {
-                throw new IllegalArgumentException("NaN among the observed values");
+            if (!Float.isFinite(v)) {
+                throw new IllegalArgumentException(v + " among the observed values");
             }
             maxAbs = Math.max(maxAbs, Math.abs(v));
             lo = Math.min(lo, v);

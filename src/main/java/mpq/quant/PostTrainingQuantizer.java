@@ -80,6 +80,10 @@ public final class PostTrainingQuantizer {
             int wBits = cfg.target().weightBits(s.weightBits(), actBits.getOrDefault(l.input(), s.actBits()),
                     l.depthwise(g));
             Tensor w = g.weight(l.weight());
+            if (w.firstNonFinite() >= 0) {
+                throw new mpq.base.BadInputException("layer '" + l.name() + "': weight '" + l.weight() + "' holds "
+                        + w.nonFiniteCount() + " NaN or Inf values, which no quantization grid can represent");
+            }
             QuantParams p = Representations.DEFAULT.weightParams(w, s.perChannel() ? l.channelAxis() : -1, wBits,
                     Estimators.byName(s.weightEstimator()));
             layerQuants.add(new QuantRecipe.LayerQuant(l.name(), l.node().opType(), l.depthwise(g), l.weight(),

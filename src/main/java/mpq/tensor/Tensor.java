@@ -101,6 +101,25 @@ public final class Tensor {
         return size;
     }
 
+    /** How many values are NaN or ±Inf (none in an integer tensor). */
+    public int nonFiniteCount() {
+        int count = 0;
+        for (int i = 0; data != null && i < size; i++) {
+            count += Float.isFinite(data[i]) ? 0 : 1;
+        }
+        return count;
+    }
+
+    /** The flat index of the first NaN or ±Inf value, or −1 when every value is finite. */
+    public int firstNonFinite() {
+        for (int i = 0; data != null && i < size; i++) {
+            if (!Float.isFinite(data[i])) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** The float backing array (float family only); elements past {@link #size()} are scratch. */
     public float[] data() {
         if (data == null) {

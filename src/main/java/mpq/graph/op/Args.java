@@ -77,6 +77,37 @@ final class Args {
         return out;
     }
 
+    /** Refuses a window that ONNX does not allow: kernel, strides and dilations at least 1, pads at least 0. */
+    static void checkWindow(int[] kernel, int[] strides, int[] dilations, int[] pads) {
+        positive("kernel_shape", kernel);
+        positive("strides", strides);
+        positive("dilations", dilations);
+        for (int v : pads) {
+            if (v < 0) {
+                throw new IllegalArgumentException("pads " + java.util.Arrays.toString(pads) + " has a negative value; "
+                        + "ONNX pads are at least 0");
+            }
+        }
+    }
+
+    private static void positive(String name, int[] values) {
+        for (int v : values) {
+            if (v < 1) {
+                throw new IllegalArgumentException(name + " " + java.util.Arrays.toString(values)
+                        + " has a value below 1");
+            }
+        }
+    }
+
+    /** The group attribute of a convolution: at least 1. */
+    static int group(mpq.graph.Attributes a) {
+        int g = a.getInt("group", 1);
+        if (g < 1) {
+            throw new IllegalArgumentException("group is " + g + ", expected at least 1");
+        }
+        return g;
+    }
+
     /** n ones: the default strides and dilations of a window over n axes. */
     static int[] ones(int n) {
         int[] v = new int[n];

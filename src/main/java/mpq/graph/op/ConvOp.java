@@ -46,8 +46,8 @@ final class ConvOp implements Op {
         int h = spatial == 2 ? xs[2] : 1, wd = xs[xs.length - 1];
         int[] kFromW = spatial == 2 ? new int[] {ws[2], ws[3]} : new int[] {ws[2]};
         SpatialAttrs sa = SpatialAttrs.resolve(attrs, spatial, h, wd, kFromW);
-        int group = attrs.getInt("group", 1);
-        if (ws[1] * group != xs[1]) {
+        int group = Args.group(attrs);
+        if (ws[1] * group != xs[1] || ws[0] % group != 0) {
             throw new IllegalArgumentException("input has " + xs[1] + " channels but W " + java.util.Arrays.toString(ws)
                     + " with group " + group + " expects " + ws[1] * group);
         }
@@ -68,7 +68,7 @@ final class ConvOp implements Op {
 
     private List<ValueMeta> inferVolume(ValueMeta x, ValueMeta w, ValueMeta b) {
         int[] xs = x.shape(), ws = w.shape();
-        int group = attrs.getInt("group", 1);
+        int group = Args.group(attrs);
         if (ws[1] * group != xs[1] || ws[0] % group != 0) {
             throw new IllegalArgumentException("input has " + xs[1] + " channels but W " + java.util.Arrays.toString(ws)
                     + " with group " + group + " expects " + ws[1] * group);

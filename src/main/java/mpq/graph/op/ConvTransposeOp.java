@@ -35,7 +35,7 @@ final class ConvTransposeOp implements Op {
         if (ws.length != x.rank()) {
             throw new IllegalArgumentException("weights W of shape " + Shapes.toString(ws) + " for an input of rank " + x.rank());
         }
-        group = attrs.getInt("group", 1);
+        group = Args.group(attrs);
         batch = xs[0];
         cin = xs[1];
         if (ws[0] != cin || cin % group != 0) {
@@ -47,6 +47,17 @@ final class ConvTransposeOp implements Op {
         int[] outPad = attrs.getInts("output_padding", new int[r]);
         int[] pads = attrs.getInts("pads", new int[2 * r]).clone();
         int[] explicit = attrs.getInts("output_shape", null);
+        if (k.length != r || stride.length != r || dil.length != r || outPad.length != r || pads.length != 2 * r
+                || (explicit != null && explicit.length < r)) {
+            throw new IllegalArgumentException("kernel_shape, strides, dilations and output_padding need " + r
+                    + " values, pads " + 2 * r + " and output_shape at least " + r);
+        }
+        Args.checkWindow(k, stride, dil, pads);
+        for (int v : outPad) {
+            if (v < 0) {
+                throw new IllegalArgumentException("output_padding " + Arrays.toString(outPad) + " has a negative value");
+            }
+        }
         String autoPad = attrs.getString("auto_pad", "NOTSET");
         int[] iShape = Arrays.copyOfRange(xs, 2, xs.length);
         int[] oShape = new int[r];

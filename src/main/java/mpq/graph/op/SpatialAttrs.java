@@ -26,6 +26,7 @@ record SpatialAttrs(int kh, int kw, int sh, int sw, int dh, int dw, int padTop, 
             throw new IllegalArgumentException("strides/dilations need " + spatialRank + " values and pads "
                     + 2 * spatialRank);
         }
+        Args.checkWindow(k, s, d, p);
         String autoPad = a.getString("auto_pad", "NOTSET");
         int[] in = spatialRank == 1 ? new int[] {w} : new int[] {h, w};
         int[] begin = new int[spatialRank];

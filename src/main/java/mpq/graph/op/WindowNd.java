@@ -41,6 +41,7 @@ final class WindowNd {
         if (s.length != r || d.length != r || p.length != 2 * r) {
             throw new IllegalArgumentException("strides/dilations need " + r + " values and pads " + 2 * r);
         }
+        Args.checkWindow(k, s, d, p);
         String autoPad = a.getString("auto_pad", "NOTSET");
         int[] begin = new int[r], out = new int[r];
         for (int i = 0; i < r; i++) {
