@@ -5,10 +5,30 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** Writes files so that a reader sees the old file or the whole new one, never a partial one. */
+/**
+ * Writes files so that a reader sees the old file or the whole new one, never a partial one — also when the process
+ * is stopped by SIGINT or SIGTERM mid-write: the temporary files of unfinished writes are deleted on the way out.
+ */
 public final class AtomicFiles {
     private AtomicFiles() {}
+
+    /** Temporary files being written now; the only process-wide state here, for the shutdown hook. */
+    private static final Set<Path> UNFINISHED = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (Path p : UNFINISHED) {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // the process is ending; nothing more can be done
+                }
+            }
+        }, "mpq-unfinished-writes"));
+    }
 
     /** What writes the content. */
     @FunctionalInterface
@@ -32,6 +52,7 @@ public final class AtomicFiles {
         try {
             Files.createDirectories(dir);
             tmp = Files.createTempFile(dir, ".mpq-", ".tmp");
+            UNFINISHED.add(tmp);
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 content.writeTo(out);
             }
@@ -41,6 +62,7 @@ public final class AtomicFiles {
             throw new BadInputException(target + ": cannot write (" + e.getMessage() + ")");
         } finally {
             if (tmp != null) {
+                UNFINISHED.remove(tmp);
                 try {
                     Files.deleteIfExists(tmp);
                 } catch (IOException ignored) {

@@ -77,6 +77,8 @@ final class CompareMethodsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        new CommandFiles().reads(model, eval, budget.costTable).readsSpecs(calibration.calib.toString())
+                .writesIn(out, CompareMethodsOutput.FILES).check();
         List<String> ms = chosen(metrics, Metrics.REGISTRY);
         List<String> as = chosen(allocators, Allocators.REGISTRY);
         SearchSpec spec = search.spec(ms.getFirst(), as.getFirst(), budget.specs(), calibration.seed);

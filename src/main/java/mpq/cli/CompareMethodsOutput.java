@@ -66,6 +66,9 @@ final class CompareMethodsOutput {
                 String.format("%.2f", 100 * row.eval().top1()), String.format("%.1f", row.seconds()));
     }
 
+    /** The files writeFiles puts in the --out folder. */
+    static final List<String> FILES = List.of("comparison.json", "comparison.html");
+
     void writeFiles(Path out) {
         AtomicFiles.write(out.resolve("comparison.json"), o -> Output.writeJson(o, json));
         List<ComparisonReport.Row> rows = new ArrayList<>();

@@ -36,6 +36,9 @@ final class ConformanceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (out != null) {
+            mpq.base.OutputPaths.refuseInsideInputs(out, dirs);
+        }
         List<BackendTestCase.Result> results = new ArrayList<>();
         Map<String, Map<BackendTestCase.Status, Integer>> byFolder = new TreeMap<>();
         ConsoleProgress progress = new ConsoleProgress();

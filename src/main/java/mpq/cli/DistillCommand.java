@@ -56,6 +56,7 @@ final class DistillCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        new CommandFiles().reads(model).writes(out).check();
         if (count < 1 || iterations < 1 || !(lr > 0)) {
             throw new BadInputException("--count and --iterations must be at least 1 and --lr positive");
         }

@@ -53,6 +53,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        new CommandFiles().reads(model, data).writes(predictions).check();
         if (!engine.equals("mpq") && !engine.equals("ort")) {
             throw new mpq.base.BadInputException("--engine must be mpq or ort, got '" + engine + "'");
         }

@@ -2,6 +2,7 @@ package mpq.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import mpq.export.QdqExport;
 import mpq.base.BadInputException;
 import mpq.graph.Graph;
 import mpq.graph.ValueInfo;
@@ -68,6 +69,7 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        new CommandFiles().reads(model, recipe, verify).writes(out, QdqExport.recipePath(out)).check();
         Graph g = modelOptions.loadFloat(model);
         QuantRecipe r = RecipeJson.read(recipe);
         Graph floatGraph = FoldBatchNorm.apply(g);

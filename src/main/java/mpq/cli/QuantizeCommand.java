@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import mpq.export.QdqExport;
 import mpq.data.Batches;
 import mpq.data.Preprocess;
 import mpq.eval.EvalResult;
@@ -94,6 +95,9 @@ final class QuantizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        new CommandFiles().reads(model, eval).readsSpecs(calibration.calib.toString())
+                .writes(export, export == null ? null : QdqExport.recipePath(export))
+                .writesIn(out, QuantizeOutput.FILES).check();
         QuantConfig cfg = config();
         Graph g = modelOptions.loadFloat(model);
         ValueInfo in = g.inputs().size() == 1 ? g.inputs().getFirst() : null;   // several: calibration by name only

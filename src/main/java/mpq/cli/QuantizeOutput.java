@@ -39,6 +39,9 @@ final class QuantizeOutput {
         this.json = summary(seconds);
     }
 
+    /** The files writeFiles puts in the --out folder. */
+    static final List<String> FILES = List.of("recipe.json", "summary.json");
+
     void writeFiles(Path out) {
         ObjectNode recipe = RecipeJson.toJson(r.recipe());
         recipe.put("model", cmd.model.toString());

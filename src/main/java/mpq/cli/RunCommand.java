@@ -49,6 +49,8 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Graph g = modelOptions.load(model).graph();
+        new CommandFiles().reads(model).readsSpecs(inputs.toArray(String[]::new)).writesIn(out,
+                java.util.stream.IntStream.range(0, g.outputs().size()).mapToObj(RunCommand::outputFile).toList()).check();
         String name = model.getFileName().toString();
         Map<String, Path> files = new LinkedHashMap<>();
         for (String spec : inputs) {
@@ -76,7 +78,7 @@ final class RunCommand implements Callable<Integer> {
             }
             row.put("values", values);
             if (out != null) {
-                Path f = out.resolve("output_" + k + ".pb");
+                Path f = out.resolve(outputFile(k));
                 TensorFiles.writePb(f, e.getKey(), t);
                 row.put("file", f.toString());
             }
@@ -89,5 +91,10 @@ final class RunCommand implements Callable<Integer> {
             Output.json(Map.of("outputs", rows));
         }
         return 0;
+    }
+
+    /** The file of output k in the --out folder, named as in ONNX's test cases. */
+    private static String outputFile(int k) {
+        return "output_" + k + ".pb";
     }
 }

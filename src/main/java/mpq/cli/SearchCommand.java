@@ -2,6 +2,7 @@ package mpq.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import mpq.export.QdqExport;
 import mpq.data.Batches;
 import mpq.eval.EvalResult;
 import mpq.eval.EvalSet;
@@ -86,6 +87,9 @@ final class SearchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        new CommandFiles().reads(model, eval, rankAgainst, budget.costTable).readsSpecs(calibration.calib.toString())
+                .writes(export, export == null ? null : QdqExport.recipePath(export))
+                .writesIn(out, SearchOutput.FILES).check();
         SearchSpec spec = search.spec(metric, allocator, budget.specs(), calibration.seed);
         QuantConfig base = search.base(quant);
         StageTimer stages = new StageTimer();

@@ -105,6 +105,9 @@ final class SearchOutput {
         return r.table().indexOf(b) >= 0 ? r.sensitivities().estimatorOf(layer, b) : base.defaults().weightEstimator();
     }
 
+    /** The files writeFiles puts in the --out folder. */
+    static final List<String> FILES = List.of("bits.json", "recipe.json", "report.html");
+
     void writeFiles(Path out) {
         AtomicFiles.write(out.resolve("bits.json"), o -> Output.writeJson(o, json));
         ObjectNode recipe = RecipeJson.toJson(r.recipe());

@@ -49,6 +49,8 @@ final class TrainExampleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        new CommandFiles().reads(data.resolve("train-images-idx3-ubyte.gz"), data.resolve("t10k-images-idx3-ubyte.gz"),
+                data.resolve("train-labels-idx1-ubyte.gz"), data.resolve("t10k-labels-idx1-ubyte.gz")).writes(out).check();
         Path trainImages = data.resolve("train-images-idx3-ubyte.gz"), testImages = data.resolve("t10k-images-idx3-ubyte.gz");
         if (!java.nio.file.Files.exists(trainImages) || !java.nio.file.Files.exists(testImages)) {
             throw new BadInputException(data + ": no Fashion-MNIST IDX files (train-images-idx3-ubyte.gz, "
