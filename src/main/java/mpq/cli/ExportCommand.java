@@ -10,7 +10,7 @@ import mpq.data.ModelInput;
 import mpq.eval.EvalSet;
 import mpq.pipeline.Deployment;
 import mpq.pipeline.ExportReport;
-import mpq.quant.FoldBatchNorm;
+import mpq.quant.PostTrainingQuantizer;
 import mpq.quant.QuantRecipe;
 import mpq.quant.RecipeJson;
 import picocli.CommandLine.Command;
@@ -72,7 +72,7 @@ final class ExportCommand implements Callable<Integer> {
         new CommandFiles().reads(model, recipe, verify).writes(out, QdqExport.recipePath(out)).check();
         Graph g = modelOptions.loadFloat(model);
         QuantRecipe r = RecipeJson.read(recipe);
-        Graph floatGraph = FoldBatchNorm.apply(g);
+        Graph floatGraph = PostTrainingQuantizer.prepare(g);
         requireFits(floatGraph, r);
         ValueInfo in = ModelInput.single(g, model.toString());
         ExportReport e;

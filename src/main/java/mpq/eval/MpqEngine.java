@@ -10,6 +10,10 @@ public final class MpqEngine implements InferenceEngine {
     private final InputFeed feed;
 
     public MpqEngine(Graph graph, int threads) {
+        if (graph.inputs().size() != 1) {
+            throw new mpq.base.BadInputException("the model takes " + graph.inputs().size() + " inputs; this engine "
+                    + "feeds one (a model with several inputs runs with mpq run --input NAME=FILE …)");
+        }
         this.executor = new Executor(graph, threads);
         this.feed = new InputFeed(graph.inputs().getFirst());
     }

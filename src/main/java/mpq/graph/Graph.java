@@ -135,10 +135,22 @@ public final class Graph {
     private static List<Node> topologicalOrder(List<Node> nodes, Set<String> known) {
         Map<String, List<Integer>> waiting = new HashMap<>();
         int[] missing = new int[nodes.size()];
-        Set<String> produced = new HashSet<>();
+        // Every value has one producer (ONNX graphs are in single static assignment form).
+        Map<String, Node> producer = new HashMap<>();
         for (Node n : nodes) {
-            produced.addAll(n.outputs());
+            for (String out : n.outputs()) {
+                if (out.isEmpty()) {
+                    continue;   // an optional output left out
+                }
+                Node other = producer.putIfAbsent(out, n);
+                if (other != null || known.contains(out)) {
+                    throw new BadInputException("node " + n.describe() + " writes value '" + out + "', which "
+                            + (other != null ? "node " + other.describe() + " writes too" : "is already a graph input "
+                            + "or initializer") + "; every value must have one producer");
+                }
+            }
         }
+        Set<String> produced = producer.keySet();
         Deque<Integer> ready = new ArrayDeque<>();
         for (int i = 0; i < nodes.size(); i++) {
             Node n = nodes.get(i);

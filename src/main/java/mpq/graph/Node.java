@@ -23,6 +23,7 @@ public record Node(String name, String opType, String domain, List<String> input
 
     /** "name (OpType)" for messages. */
     public String describe() {
-        return "'" + (name.isEmpty() ? outputs.getFirst() : name) + "' (" + opType + ")";
+        String shown = !name.isEmpty() ? name : outputs.isEmpty() ? "(no name, no outputs)" : outputs.getFirst();
+        return "'" + shown + "' (" + opType + ")";
     }
 }

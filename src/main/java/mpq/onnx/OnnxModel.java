@@ -172,11 +172,21 @@ public final class OnnxModel {
         if (t.hasSequenceType() || t.hasMapType() || t.hasOptionalType() || t.hasSparseTensorType()) {
             throw new BadInputException(fileName + ": value '" + v.getName() + "' is not a dense tensor");
         }
-        DType type = DType.fromOnnx(t.getTensorType().getElemType());
+        int code = t.getTensorType().getElemType();
+        DType type = DType.fromOnnx(code);
+        if (code != 0 && (type == null || type == DType.STRING)) {
+            throw new BadInputException(fileName + ": value '" + v.getName() + "' has element type code " + code + " ("
+                    + (type == null ? "unknown" : "string") + "); mpq computes on the numeric types and bool");
+        }
         int[] dims = new int[t.getTensorType().getShape().getDimCount()];
         for (int i = 0; i < dims.length; i++) {
             TensorShapeProto.Dimension d = t.getTensorType().getShape().getDim(i);
-            dims[i] = d.hasDimValue() ? (int) d.getDimValue() : -1;
+            long size = d.hasDimValue() ? d.getDimValue() : -1;
+            if (d.hasDimValue() && (size < 0 || size > Integer.MAX_VALUE)) {
+                throw new BadInputException(fileName + ": value '" + v.getName() + "' declares dimension " + size
+                        + "; a dimension is a size from 0 to " + Integer.MAX_VALUE);
+            }
+            dims[i] = (int) size;
         }
         return new ValueInfo(v.getName(), type == null ? DType.FLOAT : type, dims);
     }

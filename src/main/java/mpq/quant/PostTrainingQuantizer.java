@@ -45,9 +45,17 @@ public final class PostTrainingQuantizer {
         return quantize(calibrate(model, calib, threads, progress), cfg, threads, progress);
     }
 
-    /** Folds BatchNorm, finds what to quantize and observes every activation in one pass over the data. */
+    /**
+     * The float graph quantization works on and recipes name: shared weights untied (one copy per layer), then
+     * BatchNorm folded into the layer before it.
+     */
+    public static Graph prepare(Graph model) {
+        return FoldBatchNorm.apply(UntieWeights.apply(model));
+    }
+
+    /** Prepares the graph, finds what to quantize and observes every activation in one pass over the data. */
     public static Calibrated calibrate(Graph model, Batches calib, int threads, Progress progress) {
-        Graph g = FoldBatchNorm.apply(model);
+        Graph g = prepare(model);
         QuantTargets targets = QuantTargets.find(g);
         if (targets.layers().isEmpty()) {
             throw new BadInputException("the model has no Conv, Gemm or MatMul layer with constant weights to quantize");

@@ -8,16 +8,35 @@ public final class Shapes {
 
     public static int size(int[] shape) {
         long n = 1;
+        boolean tooLarge = false, empty = false;
         for (int d : shape) {
             if (d < 0) {
                 throw new IllegalArgumentException("negative dimension in " + toString(shape));
             }
-            n *= d;
+            n = tooLarge ? n : n * d;   // kept below 2^31 before each product, so it never overflows
+            tooLarge |= n > Integer.MAX_VALUE - 64;
+            empty |= d == 0;
         }
-        if (n > Integer.MAX_VALUE - 64) {
+        if (empty) {
+            return 0;
+        }
+        if (tooLarge) {
             throw new IllegalArgumentException("tensor of shape " + toString(shape) + " is too large");
         }
         return (int) n;
+    }
+
+    /**
+     * Refuses a value that would take more than a quarter of this JVM's heap: a model whose shapes have gone wrong
+     * fails with a message instead of an OutOfMemoryError.
+     */
+    public static void requireAllocatable(int[] shape, int bytesPerElement) {
+        long bytes = (long) size(shape) * bytesPerElement, limit = Runtime.getRuntime().maxMemory() / 4;
+        if (bytes > limit) {
+            throw new IllegalArgumentException(String.format("a value of shape %s would take %.1f GB, more than a "
+                    + "quarter of the %.1f GB heap (MPQ_JAVA_OPTS=-Xmx… gives more)", toString(shape), bytes / 1e9,
+                    Runtime.getRuntime().maxMemory() / 1e9));
+        }
     }
 
     /** Product of dims[from, to). */

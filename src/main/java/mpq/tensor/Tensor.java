@@ -120,18 +120,21 @@ public final class Tensor {
         return -1;
     }
 
-    /** The float backing array (float family only); elements past {@link #size()} are scratch. */
+    /**
+     * The float backing array (float family only); elements past {@link #size()} are scratch. Asking an integer
+     * tensor is an argument error: an op of a model was given a type it does not compute on.
+     */
     public float[] data() {
         if (data == null) {
-            throw new IllegalStateException("a " + type + " tensor has integer values, not floats");
+            throw new IllegalArgumentException("got a " + type + " tensor where floats are expected");
         }
         return data;
     }
 
-    /** The long backing array (integer types and bool only). */
+    /** The long backing array (integer types and bool only); asking a float tensor is an argument error. */
     public long[] ints() {
         if (ints == null) {
-            throw new IllegalStateException("a " + type + " tensor has float values, not integers");
+            throw new IllegalArgumentException("got a " + type + " tensor where integers are expected");
         }
         return ints;
     }

@@ -47,7 +47,7 @@ public final class Executor implements AutoCloseable {
     /** Runs a single-input graph and returns its first output. */
     public Tensor run(Tensor input) {
         if (graph.inputs().size() != 1) {
-            throw new IllegalArgumentException("the model has " + graph.inputs().size() + " inputs; pass them by name");
+            throw new mpq.base.BadInputException("the model has " + graph.inputs().size() + " inputs; pass them by name");
         }
         Map<String, Tensor> out = run(Map.of(graph.inputs().getFirst().name(), input));
         return out.values().iterator().next();

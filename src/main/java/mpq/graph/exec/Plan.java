@@ -143,6 +143,13 @@ public final class Plan {
             throw new BadInputException("node " + node.describe() + " declares " + node.outputs().size()
                     + " outputs; mpq computes " + out.size());
         }
+        for (ValueMeta m : out) {
+            try {
+                mpq.tensor.Shapes.requireAllocatable(m.shape(), m.type().isFloat() ? Float.BYTES : Long.BYTES);
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException("node " + node.describe() + ": " + e.getMessage(), e);
+            }
+        }
         boolean outConstant = out.stream().allMatch(ValueMeta::isConstant);
         boolean folded = outConstant || allConstant;
         if (!outConstant && allConstant) {

@@ -59,7 +59,7 @@ public final class AttributeKinds {
                 String want = expected(n.opType(), a), got = n.attributes().kind(a);
                 if (want != null && !want.equals(got)) {
                     throw new BadInputException("node " + n.describe() + ": attribute '" + a + "' is " + got
-                            + ", expected " + want + " (ONNX defines '" + a + "' of " + n.opType() + " as " + want + ")");
+                            + ", expected " + want + " (the kind ONNX gives '" + a + "')");
                 }
             }
         }

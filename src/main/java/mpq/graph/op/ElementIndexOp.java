@@ -35,6 +35,16 @@ final class ElementIndexOp implements Op {
             throw new IllegalArgumentException("data and indices differ in rank");
         }
         axis = Shapes.axis(axisAttr, dataShape.length);
+        for (int d = 0; d < dataShape.length; d++) {
+            if (d != axis && indexShape[d] > dataShape[d]) {
+                throw new IllegalArgumentException("indices " + Shapes.toString(indexShape) + " reach past data "
+                        + Shapes.toString(dataShape) + " along axis " + d);
+            }
+        }
+        if (scatter && !Arrays.equals(Args.input(in, 2, "updates").shape(), indexShape)) {
+            throw new IllegalArgumentException("updates " + Shapes.toString(in.get(2).shape()) + " and indices "
+                    + Shapes.toString(indexShape) + " differ in shape");
+        }
         return List.of(ValueMeta.of(scatter ? dataShape : indexShape, data.type()));
     }
 

@@ -31,15 +31,34 @@ final class NDIndexOp implements Op {
         dataShape = data.shape();
         indexShape = idx.shape();
         int q = indexShape.length;
+        if (q < 1 || batchDims < 0 || batchDims >= q || batchDims > dataShape.length) {
+            throw new IllegalArgumentException("indices of shape " + Shapes.toString(indexShape) + " with batch_dims "
+                    + batchDims + " for data of shape " + Shapes.toString(dataShape));
+        }
         depth = indexShape[q - 1];
-        if (depth > dataShape.length - batchDims) {
+        if (depth < 1 || depth > dataShape.length - batchDims) {
             throw new IllegalArgumentException("indices address " + depth + " axes of a rank-" + dataShape.length
                     + " tensor");
+        }
+        for (int d = 0; d < batchDims; d++) {
+            if (indexShape[d] != dataShape[d]) {
+                throw new IllegalArgumentException("batch axis " + d + " of indices " + Shapes.toString(indexShape)
+                        + " and data " + Shapes.toString(dataShape) + " differ");
+            }
         }
         slice = Shapes.product(dataShape, batchDims + depth, dataShape.length);
         batches = Shapes.product(dataShape, 0, batchDims);
         perBatch = Shapes.product(indexShape, batchDims, q - 1);
         if (scatter) {
+            // updates: indices.shape[:-1] + data.shape[depth:]
+            int[] want = new int[q - 1 + dataShape.length - depth];
+            System.arraycopy(indexShape, 0, want, 0, q - 1);
+            System.arraycopy(dataShape, depth, want, q - 1, dataShape.length - depth);
+            int[] got = Args.input(in, 2, "updates").shape();
+            if (!java.util.Arrays.equals(want, got)) {
+                throw new IllegalArgumentException("updates have shape " + Shapes.toString(got) + ", expected "
+                        + Shapes.toString(want));
+            }
             return List.of(ValueMeta.of(dataShape, data.type()));
         }
         int[] out = new int[q - 1 + dataShape.length - batchDims - depth];

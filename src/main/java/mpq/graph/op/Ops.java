@@ -170,8 +170,10 @@ public final class Ops {
         Map<String, String> missing = new TreeMap<>();
         for (Node n : graph.nodes()) {
             if (!isSupported(n)) {
-                String type = n.domain().isEmpty() || n.domain().equals("ai.onnx") ? n.opType() : n.domain() + "." + n.opType();
-                missing.putIfAbsent(type, n.name().isEmpty() ? n.outputs().getFirst() : n.name());
+                String op = n.opType().isEmpty() ? "(empty op type)" : n.opType();
+                String type = n.domain().isEmpty() || n.domain().equals("ai.onnx") ? op : n.domain() + "." + op;
+                missing.putIfAbsent(type, !n.name().isEmpty() ? n.name()
+                        : n.outputs().isEmpty() ? "(no name, no outputs)" : n.outputs().getFirst());
             }
         }
         if (!missing.isEmpty()) {

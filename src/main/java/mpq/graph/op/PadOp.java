@@ -63,26 +63,38 @@ final class PadOp implements Op {
         }
         int[] begin = new int[r], end = new int[r];
         for (int i = 0; i < axes.length; i++) {
-            begin[axes[i]] = (int) pads[i];
-            end[axes[i]] = (int) pads[i + axes.length];
+            begin[axes[i]] = padAmount(pads[i]);
+            end[axes[i]] = padAmount(pads[i + axes.length]);
         }
         outShape = new int[r];
-        maps = new int[r][];
-        sourceIndex = null;
         for (int d = 0; d < r; d++) {
-            outShape[d] = inShape[d] + begin[d] + end[d];
-            if (outShape[d] < 0) {
-                throw new IllegalArgumentException("Pad crops axis " + d + " below zero");
+            long size = (long) inShape[d] + begin[d] + end[d];
+            if (size < 0 || size > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("Pad makes axis " + d + " of size " + size);
             }
+            outShape[d] = (int) size;
             if (!mode.equals("constant") && inShape[d] == 0 && outShape[d] > 0) {
                 throw new IllegalArgumentException("cannot " + mode + "-pad an empty axis");
             }
+        }
+        Shapes.requireAllocatable(outShape, x.type().isFloat() ? Float.BYTES : Long.BYTES);
+        maps = new int[r][];
+        sourceIndex = null;
+        for (int d = 0; d < r; d++) {
             maps[d] = new int[outShape[d]];
             for (int o = 0; o < outShape[d]; o++) {
                 maps[d][o] = source(o - begin[d], inShape[d]);
             }
         }
         return List.of(ValueMeta.of(outShape, x.type()));
+    }
+
+    /** A pad amount in the int range (the sum with the axis size is checked by the output shape). */
+    private static int padAmount(long p) {
+        if (p < -(1L << 30) || p > (1L << 30)) {
+            throw new IllegalArgumentException("pad amount " + p + " is out of range");
+        }
+        return (int) p;
     }
 
     private int source(int i, int n) {
