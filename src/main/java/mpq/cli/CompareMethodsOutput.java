@@ -33,7 +33,7 @@ final class CompareMethodsOutput {
         j.put("eval", cmd.eval.toString());
         List<Map<String, Object>> budgets = new ArrayList<>();
         for (Budget b : r.budgets()) {
-            budgets.add(Map.of("resource", b.model().resource(), "limit", b.limit(), "unit", b.model().unit()));
+            budgets.add(Output.fields("resource", b.model().resource(), "limit", b.limit(), "unit", b.model().unit()));
         }
         j.put("budgets", budgets);
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -53,9 +53,9 @@ final class CompareMethodsOutput {
             rows.add(o);
         }
         j.put("rows", rows);
-        j.put("skipped", r.skipped().stream().map(s -> Map.of("metric", s.metric(), "allocator", s.allocator(),
+        j.put("skipped", r.skipped().stream().map(s -> Output.fields("metric", s.metric(), "allocator", s.allocator(),
                 "reason", s.reason())).toList());
-        j.put("uniform", r.uniform().stream().map(p -> Map.of("config", p.label(), "weight_bytes", (long) p.weightBytes(),
+        j.put("uniform", r.uniform().stream().map(p -> Output.fields("config", p.label(), "weight_bytes", (long) p.weightBytes(),
                 "top1", p.top1())).toList());
         return j;
     }

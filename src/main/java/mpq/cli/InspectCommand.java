@@ -66,8 +66,8 @@ final class InspectCommand implements Callable<Integer> {
             Map<String, Object> j = new LinkedHashMap<>();
             j.put("model", model.toString());
             j.put("opset", g.opset());
-            j.put("inputs", g.inputs().stream().map(v -> Map.of("name", v.name(), "shape", v.dims())).toList());
-            j.put("outputs", g.outputs().stream().map(v -> Map.of("name", v.name(), "shape", v.dims())).toList());
+            j.put("inputs", g.inputs().stream().map(v -> Output.fields("name", v.name(), "shape", v.dims())).toList());
+            j.put("outputs", g.outputs().stream().map(v -> Output.fields("name", v.name(), "shape", v.dims())).toList());
             j.put("layers", layers);
             j.put("total_params", params);
             j.put("total_macs", macs);

@@ -31,6 +31,18 @@ final class Output {
         JSON.writeValue(out, value);
     }
 
+    /**
+     * A JSON object with its fields in the order given (Map.of would order them differently from run to run, and the
+     * same command must print the same bytes).
+     */
+    static java.util.Map<String, Object> fields(Object... namesAndValues) {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            m.put((String) namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return m;
+    }
+
     /** A number as a user would type it on a command line: no trailing zeros. */
     static String number(double v) {
         return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v)

@@ -62,13 +62,13 @@ final class SearchOutput {
         List<Map<String, Object>> bl = new ArrayList<>();
         List<Budget> budgets = r.allocated().budgets();
         for (int i = 0; i < budgets.size(); i++) {
-            bl.add(Map.of("resource", budgets.get(i).model().resource(), "limit", budgets.get(i).limit(),
+            bl.add(Output.fields("resource", budgets.get(i).model().resource(), "limit", budgets.get(i).limit(),
                     "used", r.allocated().allocation().cost()[i], "unit", budgets.get(i).model().unit()));
         }
         j.put("budgets", bl);
         Map<String, Object> bitsJson = new LinkedHashMap<>();
         r.bits().forEach((name, b) -> {
-            Map<String, Object> x = new LinkedHashMap<>(Map.of("w", b.w(), "a", b.a()));
+            Map<String, Object> x = Output.fields("w", b.w(), "a", b.a());
             if (r.sensitivities().compared()) {
                 x.put("weight_estimator", estimatorOf(name, b));
             }

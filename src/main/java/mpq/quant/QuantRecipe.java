@@ -25,7 +25,7 @@ public record QuantRecipe(List<LayerQuant> layers, List<ActivationQuant> activat
     public QuantRecipe {
         layers = List.copyOf(layers);
         activations = List.copyOf(activations);
-        biases = Map.copyOf(biases);
+        biases = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(biases));   // in the order corrected: reproducible files
         java.util.Objects.requireNonNull(target, "target");
         List<String> bad = saturating(layers, activations, target);
         if (!bad.isEmpty()) {
