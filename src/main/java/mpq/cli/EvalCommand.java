@@ -13,6 +13,9 @@ import mpq.eval.MpqEngine;
 import mpq.eval.OrtEngine;
 import mpq.graph.ValueInfo;
 import mpq.data.ModelInput;
+import mpq.data.SentencePairs;
+import mpq.data.TextEncoder;
+import mpq.eval.SentenceSimilarity;
 import mpq.onnx.OnnxModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,11 +23,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "eval", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"Accuracy of a model on a labelled dataset: top-1, top-5, mean cross-entropy and images/s.",
+        description = {"Accuracy of a model on a labelled dataset: top-1, top-5, mean cross-entropy and images/s; with "
+                + "--tokenizer, a sentence embedder on scored sentence pairs: Spearman's correlation of the cosine "
+                + "similarities with the gold scores.",
                 "",
                 "Example (CIFAR-10, the shared models' preprocessing):",
                 "  mpq eval resnet20_cifar10.onnx --data test_batch.bin --scale 255 \\",
-                "      --mean 0.485,0.456,0.406 --std 0.229,0.224,0.225", ""})
+                "      --mean 0.485,0.456,0.406 --std 0.229,0.224,0.225",
+                "Example (sentence embeddings, STS Benchmark):",
+                "  mpq eval all-minilm-l6-v2.onnx --data sts-dev.csv --tokenizer all-minilm-l6-v2-tokenizer.json", ""})
 final class EvalCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "The ONNX model.")
     Path model;
@@ -43,6 +50,9 @@ final class EvalCommand implements Callable<Integer> {
     Path predictions;
 
     @Mixin
+    TextOptions textOptions;
+
+    @Mixin
     DataOptions dataOptions;
 
     @Mixin
@@ -57,8 +67,11 @@ final class EvalCommand implements Callable<Integer> {
         if (!engine.equals("mpq") && !engine.equals("ort")) {
             throw new mpq.base.BadInputException("--engine must be mpq or ort, got '" + engine + "'");
         }
-        var pre = dataOptions.preprocess();
         OnnxModel m = modelOptions.load(model);
+        if (textOptions.text()) {
+            return similarity(m);
+        }
+        var pre = dataOptions.preprocess();
         ValueInfo in = ModelInput.single(m.graph(), model.toString());
         EvalResult r;
         try (Dataset d = ModelInput.open(data, dataOptions.format, dataOptions.imageOptions(), in, model.toString(), pre)) {
@@ -95,6 +108,32 @@ final class EvalCommand implements Callable<Integer> {
             Output.human().printf("%s on %s (%s, %d images)%n", model.getFileName(), data.getFileName(), r.engine(), r.count());
             Output.human().printf("top-1 %.2f%% (%d/%d)   top-5 %.2f%%   cross-entropy %.4f   %.0f images/s%n",
                     100 * r.top1(), r.top1Correct(), r.count(), 100 * r.top5(), r.meanCrossEntropy(), r.imagesPerSecond());
+        }
+        return 0;
+    }
+
+    /** The STS task: sentence pairs through the model, Spearman of the cosine similarities with the gold scores. */
+    private int similarity(OnnxModel m) {
+        if (predictions != null) {
+            throw new mpq.base.BadInputException("--predictions is for classifiers; the STS task has no classes");
+        }
+        SentencePairs pairs = SentencePairs.read(data);
+        SentenceSimilarity.Result r;
+        try (TextEncoder text = textOptions.open();
+             InferenceEngine e = engine.equals("ort") ? new OrtEngine(model, common.threads())
+                     : new MpqEngine(m.graph(), common.threads())) {
+            r = SentenceSimilarity.evaluate(e, m.graph().inputs(), pairs, text, dataOptions.batch(), dataOptions.limit(),
+                    new ConsoleProgress());
+        }
+        if (common.json) {
+            Output.json(Output.fields("model", model.toString(), "data", data.toString(), "engine", r.engine(),
+                    "pairs", r.pairs(), "spearman", r.spearman(), "non_finite", r.nonFinite(), "pairs_per_s",
+                    r.seconds() > 0 ? r.pairs() / r.seconds() : 0, "seconds", r.seconds(), "batch", dataOptions.batch(),
+                    "threads", common.threads()));
+        } else {
+            Output.human().printf("%s on %s (%s, %d pairs)%n", model.getFileName(), data.getFileName(), r.engine(), r.pairs());
+            Output.human().printf("Spearman %.4f   %.1f pairs/s%n", r.spearman(),
+                    r.seconds() > 0 ? r.pairs() / r.seconds() : 0);
         }
         return 0;
     }

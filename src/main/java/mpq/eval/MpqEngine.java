@@ -9,11 +9,13 @@ public final class MpqEngine implements InferenceEngine {
     private final Executor executor;
     private final InputFeed feed;
 
+    private final Graph graph;
+
     public MpqEngine(Graph graph, int threads) {
-        if (graph.inputs().size() != 1) {
-            throw new mpq.base.BadInputException("the model takes " + graph.inputs().size() + " inputs; this engine "
-                    + "feeds one (a model with several inputs runs with mpq run --input NAME=FILE …)");
+        if (graph.inputs().isEmpty()) {
+            throw new mpq.base.BadInputException("the model has no inputs to feed");
         }
+        this.graph = graph;
         this.executor = new Executor(graph, threads);
         this.feed = new InputFeed(graph.inputs().getFirst());
     }
@@ -26,6 +28,11 @@ public final class MpqEngine implements InferenceEngine {
     @Override
     public Tensor run(Tensor batch) {
         return feed.run(batch, executor::run);
+    }
+
+    @Override
+    public Tensor run(java.util.Map<String, Tensor> inputs) {
+        return executor.run(inputs).get(graph.outputs().getFirst().name());
     }
 
     @Override

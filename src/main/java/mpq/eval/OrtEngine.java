@@ -39,10 +39,6 @@ public final class OrtEngine implements InferenceEngine {
             opts.addConfigEntry("session.intra_op.allow_spinning", "0");
             opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             session = env.createSession(model.toString(), opts);
-            if (session.getInputNames().size() != 1) {
-                throw new BadInputException(model + ": ONNX Runtime comparison needs a model with one input, this one has "
-                        + session.getInputNames().size());
-            }
             inputName = session.getInputNames().iterator().next();
             TensorInfo info = (TensorInfo) session.getInputInfo().get(inputName).getInfo();
             long[] dims = info.getShape();
@@ -50,7 +46,7 @@ public final class OrtEngine implements InferenceEngine {
             for (int i = 0; i < d.length; i++) {
                 d[i] = (int) dims[i];
             }
-            feed = new InputFeed(new ValueInfo(inputName, dtype(info.type), d));
+            feed = session.getInputNames().size() == 1 ? new InputFeed(new ValueInfo(inputName, dtype(info.type), d)) : null;
         } catch (OrtException e) {
             throw new BadInputException(model + ": ONNX Runtime cannot load the model (" + e.getMessage() + ")");
         }
@@ -63,16 +59,29 @@ public final class OrtEngine implements InferenceEngine {
 
     @Override
     public Tensor run(Tensor batch) {
-        return feed.run(batch, this::runOnce);
+        if (feed == null) {
+            throw new BadInputException("the model takes " + session.getInputNames().size() + " inputs: give them by name");
+        }
+        return feed.run(batch, x -> run(Map.of(inputName, x)));
     }
 
-    private Tensor runOnce(Tensor batch) {
-        long[] shape = new long[batch.rank()];
-        for (int i = 0; i < shape.length; i++) {
-            shape[i] = batch.dim(i);
+    @Override
+    public Tensor run(Map<String, Tensor> inputs) {
+        Map<String, OnnxTensor> given = new java.util.LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
+                given.put(e.getKey(), input(e.getValue()));
+            }
+            return firstOutput(given);
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime failed: " + e.getMessage(), e);
+        } finally {
+            given.values().forEach(OnnxTensor::close);
         }
-        try (OnnxTensor in = input(batch, shape);
-             OrtSession.Result r = session.run(Map.of(inputName, in))) {
+    }
+
+    private Tensor firstOutput(Map<String, OnnxTensor> given) {
+        try (OrtSession.Result r = session.run(given)) {
             OnnxTensor out = (OnnxTensor) r.get(0);
             long[] os = out.getInfo().getShape();
             int[] dims = new int[os.length];
@@ -102,7 +111,11 @@ public final class OrtEngine implements InferenceEngine {
     }
 
     /** The batch as an ONNX Runtime tensor of its own type (float32, or 8/32/64-bit integers). */
-    private OnnxTensor input(Tensor batch, long[] shape) throws OrtException {
+    private OnnxTensor input(Tensor batch) throws OrtException {
+        long[] shape = new long[batch.rank()];
+        for (int i = 0; i < shape.length; i++) {
+            shape[i] = batch.dim(i);
+        }
         int n = batch.size();
         return switch (batch.type()) {
             case FLOAT -> OnnxTensor.createTensor(env, FloatBuffer.wrap(batch.data(), 0, n), shape);

@@ -41,6 +41,11 @@ public final class TrainingStepEngine implements InferenceEngine {
     }
 
     @Override
+    public Tensor run(Map<String, Tensor> inputs) {
+        throw new mpq.base.BadInputException("the forward+backward benchmark takes single-input models");
+    }
+
+    @Override
     public void close() {
         backprop.close();
     }

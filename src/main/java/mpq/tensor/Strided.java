@@ -2,17 +2,11 @@ package mpq.tensor;
 
 /**
  * Loops over an output in row-major order while reading inputs through arbitrary per-axis strides: the shared
- * engine of transpose, slice and broadcasting. A stride of 0 repeats an element (broadcast); a negative stride
+ * engine of transpose, slice and broadcasting ({@link Broadcast} for binary operations). A stride of 0 repeats an element (broadcast); a negative stride
  * walks backwards (slice with a negative step).
  */
 public final class Strided {
     private Strided() {}
-
-    /** A binary float function, without boxing. */
-    @FunctionalInterface
-    public interface FloatOp {
-        float apply(float a, float b);
-    }
 
     /** dst[i] = src[base + Σ idx[d]·strides[d]] for every output index. */
     public static void copy(float[] src, int base, int[] strides, int[] outShape, float[] dst) {
@@ -70,41 +64,6 @@ public final class Strided {
             copy(src.data(), base, strides, outShape, dst.data());
         } else {
             copy(src.ints(), base, strides, outShape, dst.ints());
-        }
-    }
-
-    /** out[i] = op(a[aOff(i)], b[bOff(i)]) with per-axis strides for each input (0 where it broadcasts). */
-    public static void binary(float[] a, int[] aStrides, float[] b, int[] bStrides, int[] outShape, float[] out,
-                              FloatOp op) {
-        int rank = outShape.length;
-        int total = Shapes.size(outShape);
-        if (total == 0) {
-            return;
-        }
-        if (rank == 0) {
-            out[0] = op.apply(a[0], b[0]);
-            return;
-        }
-        int inner = outShape[rank - 1];
-        int as = aStrides[rank - 1], bs = bStrides[rank - 1];
-        int[] idx = new int[rank];
-        int ao = 0, bo = 0;
-        for (int o = 0; o < total; o += inner) {
-            for (int i = 0; i < inner; i++) {
-                out[o + i] = op.apply(a[ao + i * as], b[bo + i * bs]);
-            }
-            // Advance both offsets over the outer axes together.
-            for (int d = rank - 2; d >= 0; d--) {
-                idx[d]++;
-                ao += aStrides[d];
-                bo += bStrides[d];
-                if (idx[d] < outShape[d]) {
-                    break;
-                }
-                ao -= aStrides[d] * outShape[d];
-                bo -= bStrides[d] * outShape[d];
-                idx[d] = 0;
-            }
         }
     }
 

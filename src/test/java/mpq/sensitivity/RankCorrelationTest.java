@@ -24,7 +24,7 @@ class RankCorrelationTest {
         // One swap among four: 1 − 6·Σd²/(n(n²−1)) = 1 − 6·2/60 = 0.8
         SensitivityTable c = table(new double[][] {{3, 1}, {4, 2}, {2, 3}, {1, 4}});
         assertEquals(0.8, RankCorrelation.of(a, c).perCell()[0], 1e-12);
-        assertArrayEquals(new double[] {1.5, 1.5, 3, 4}, RankCorrelation.ranks(new double[] {5, 5, 7, 9}));
+        assertArrayEquals(new double[] {1.5, 1.5, 3, 4}, mpq.tensor.RankStatistics.ranks(new double[] {5, 5, 7, 9}));
     }
 
     @Test

@@ -9,6 +9,7 @@ import mpq.tensor.DType;
 import mpq.tensor.Elementwise;
 import mpq.tensor.Parallel;
 import mpq.tensor.Shapes;
+import mpq.tensor.Broadcast;
 import mpq.tensor.Strided;
 import mpq.tensor.Tensor;
 
@@ -94,9 +95,29 @@ final class BinaryOp implements Op {
                 });
                 return;
             }
-            Strided.binary(a, aStrides, b, bStrides, outShape, y, floatOp());
+            Broadcast.Arith arith = switch (kind) {
+                case ADD -> Broadcast.Arith.ADD;
+                case SUB -> Broadcast.Arith.SUB;
+                case MUL -> Broadcast.Arith.MUL;
+                case DIV -> Broadcast.Arith.DIV;
+                default -> null;
+            };
+            if (arith != null) {
+                Broadcast.apply(arith, a, aStrides, b, bStrides, outShape, y, par);
+            } else {
+                Broadcast.apply(floatOp(), a, aStrides, b, bStrides, outShape, y, par);
+            }
             if (relu) {
                 Elementwise.relu(y, y, n);
+            }
+            return;
+        }
+        if (kind == Kind.POW && type.isFloat() && in[1].size() == 1 && in[0].size() == n) {
+            // x^c for one exponent c (LayerNorm's square): no index tables, and x·x for c = 2
+            float[] x = in[0].data(), y = out[0].data();
+            double c = in[1].getDouble(0);
+            for (int i = 0; i < n; i++) {
+                y[i] = c == 2 ? x[i] * x[i] : (float) Math.pow(x[i], c);
             }
             return;
         }
@@ -124,7 +145,7 @@ final class BinaryOp implements Op {
         }
     }
 
-    private Strided.FloatOp floatOp() {
+    private Broadcast.FloatOp floatOp() {
         return switch (kind) {
             case ADD -> (x, z) -> x + z;
             case SUB -> (x, z) -> x - z;

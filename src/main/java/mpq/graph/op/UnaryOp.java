@@ -122,9 +122,13 @@ final class UnaryOp implements Op {
                 }
             }
             default -> {
-                for (int i = 0; i < n; i++) {
-                    y[i] = (float) apply(x[i]);
-                }
+                // The transcendental functions (Erf, Exp, Tanh, …) cost tens of cycles per element: split them up.
+                int chunk = Math.max(1 << 13, (n + par.threads() - 1) / par.threads());
+                par.forEach((n + chunk - 1) / chunk, (w, c) -> {
+                    for (int i = c * chunk, end = Math.min(n, (c + 1) * chunk); i < end; i++) {
+                        y[i] = (float) apply(x[i]);
+                    }
+                });
             }
         }
     }
