@@ -97,8 +97,20 @@ final class CalibrationOptions {
      * already (the preprocessing does not apply).
      */
     Batches load(Graph model, ValueInfo in, String modelName, DataOptions data, Preprocess pre, int threads) {
+        return load(model, in, modelName, data, pre, threads, null);
+    }
+
+    /** The same; with text options giving a tokenizer, --calib holds sentence pairs and --calib-limit counts sentences. */
+    Batches load(Graph model, ValueInfo in, String modelName, DataOptions data, Preprocess pre, int threads,
+                 TextOptions text) {
         if (calibLimit < 0) {
             throw new BadInputException("--calib-limit must not be negative, got " + calibLimit);
+        }
+        if (text != null && text.text()) {
+            try (mpq.data.TextEncoder encoder = text.open()) {
+                return Batches.ofSentences(mpq.data.SentencePairs.read(calib).sentences(), encoder, model.inputs(),
+                        calibLimit, data.batch(), seed, calib.toString());
+            }
         }
         if (distilled()) {
             Distiller.Result r = Distiller.distill(model, modelName, Distiller.Settings.defaults(distilledCount(), seed),

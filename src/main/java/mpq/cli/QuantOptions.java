@@ -36,6 +36,15 @@ final class QuantOptions {
             + "absorbs the mean shift quantization causes, measured on the calibration data.")
     boolean biasCorrection;
 
+    @Option(names = "--embedding-bits", paramLabel = "B", description = "Quantize every embedding table (a Gather of a "
+            + "float initializer, e.g. a transformer's word embeddings) row by row to B bits (1 to 8; default: float).")
+    int embeddingBits;
+
+    @Option(names = "--embedding-method", paramLabel = "M", description = "How embedding rows are quantized: minmax "
+            + "(each row's range), greedy (the range shrunk from either end while the row's error falls, up to 16%%; "
+            + "default) or codebook (2^B float16 centroids per row by k-means).")
+    String embeddingMethod = "greedy";
+
     Target target() {
         return Targets.byName(target);
     }
@@ -51,8 +60,12 @@ final class QuantOptions {
 
     /** Uniform bits with these choices and the given estimators (weights, activations). */
     QuantConfig config(int wBits, int aBits, String weightEstimator, String actEstimator) {
+        if (embeddingBits < 0 || embeddingBits > 8) {
+            throw new mpq.base.BadInputException("--embedding-bits must be 1 to 8, got " + embeddingBits);
+        }
         return new QuantConfig(new QuantConfig.LayerSpec(wBits, aBits, !perTensor, weightEstimator, actEstimator),
-                keepFirstLast, List.of(), refiners(), target());
+                keepFirstLast, List.of(), refiners(), target()).withEmbeddings(embeddingBits,
+                mpq.quant.RowwiseQuantizer.Method.of(embeddingMethod));
     }
 
     /** The command-line options that restate these choices (defaults left out), for printing reproducible commands. */
@@ -63,6 +76,9 @@ final class QuantOptions {
         }
         if (perTensor) {
             o.add("--per-tensor");
+        }
+        if (embeddingBits > 0) {
+            o.addAll(List.of("--embedding-bits", Integer.toString(embeddingBits), "--embedding-method", embeddingMethod));
         }
         if (!keepFirstLast) {
             o.add("--no-keep-first-last");

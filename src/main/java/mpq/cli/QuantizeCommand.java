@@ -8,6 +8,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import mpq.export.QdqExport;
+import mpq.data.SentencePairs;
+import mpq.data.TextEncoder;
+import mpq.eval.InferenceEngine;
+import mpq.eval.MpqEngine;
+import mpq.eval.OrtEngine;
+import mpq.eval.SentenceSimilarity;
 import mpq.data.Batches;
 import mpq.data.Preprocess;
 import mpq.eval.EvalResult;
@@ -66,7 +72,8 @@ final class QuantizeCommand implements Callable<Integer> {
     List<String> layerSettings = new ArrayList<>();
 
     @Option(names = "--eval", paramLabel = "D", description = "Labelled data to measure top-1 on, for the float model "
-            + "and the quantized one (--limit caps it).")
+            + "and the quantized one (--limit caps it); with --tokenizer, sentence pairs to measure Spearman on (and the "
+            + "--export file's in ONNX Runtime).")
     Path eval;
 
     @Option(names = "--export", paramLabel = "FILE", description = "Also write the quantized model as standard ONNX "
@@ -85,6 +92,9 @@ final class QuantizeCommand implements Callable<Integer> {
     QuantOptions quant;
 
     @Mixin
+    TextOptions textOptions;
+
+    @Mixin
     DataOptions dataOptions;
 
     @Mixin
@@ -101,15 +111,18 @@ final class QuantizeCommand implements Callable<Integer> {
         QuantConfig cfg = config();
         Graph g = modelOptions.loadFloat(model);
         ValueInfo in = g.inputs().size() == 1 ? g.inputs().getFirst() : null;   // several: calibration by name only
-        if (in == null && eval != null) {
+        if (in == null && eval != null && !textOptions.text()) {
             ModelInput.single(g, model.toString());   // refuses top-1 evaluation of a model with several inputs
         }
         long t0 = System.nanoTime();
         Batches batches = calibration.load(g, in, model.toString(), dataOptions, dataOptions.preprocess(),
-                common.threads());
+                common.threads(), textOptions);
         ConsoleProgress progress = new ConsoleProgress();
         PostTrainingQuantizer.Result r = PostTrainingQuantizer.run(g, cfg, batches, common.threads(), progress);
         double quantSeconds = (System.nanoTime() - t0) / 1e9;
+        if (textOptions.text()) {
+            return similarity(g, cfg, batches, r, quantSeconds, progress);
+        }
         EvalResult fp = null, q = null;
         ExportReport exported = null;
         try (EvalSet set = eval == null ? null : dataOptions.evalSet(eval, in, model.toString(), progress)) {
@@ -122,12 +135,47 @@ final class QuantizeCommand implements Callable<Integer> {
                         common.threads());
             }
         }
-        QuantizeOutput output = new QuantizeOutput(this, cfg, batches, r, fp, q, quantSeconds, exported);
+        QuantizeOutput output = new QuantizeOutput(this, cfg, batches, r, fp, q, null, quantSeconds, exported);
         if (out != null) {
             output.writeFiles(out);
         }
         output.print();
         return 0;
+    }
+
+    /**
+     * A sentence embedder: Spearman on --eval's sentence pairs of the float and the simulated model, and with
+     * --export of the exported file in ONNX Runtime.
+     */
+    private int similarity(Graph g, QuantConfig cfg, Batches batches, PostTrainingQuantizer.Result r, double seconds,
+                           ConsoleProgress progress) {
+        ExportReport exported = export == null ? null
+                : Deployment.export(r.floatGraph(), r.recipe(), model.toString(), export, false, null, common.threads());
+        QuantizeOutput.TextScores scores = null;
+        if (eval != null) {
+            SentencePairs pairs = SentencePairs.read(eval);
+            try (TextEncoder text = textOptions.open()) {
+                SentenceSimilarity.Result fp = sts(new MpqEngine(g, common.threads()), g, pairs, text, progress);
+                SentenceSimilarity.Result q = sts(new MpqEngine(r.quantized(), common.threads()), g, pairs, text, progress);
+                SentenceSimilarity.Result ort = export == null ? null
+                        : sts(new OrtEngine(export, common.threads()), g, pairs, text, progress);
+                scores = new QuantizeOutput.TextScores(fp, q, ort);
+            }
+        }
+        QuantizeOutput output = new QuantizeOutput(this, cfg, batches, r, null, null, scores, seconds, exported);
+        if (out != null) {
+            output.writeFiles(out);
+        }
+        output.print();
+        return 0;
+    }
+
+    private SentenceSimilarity.Result sts(InferenceEngine engine, Graph g, SentencePairs pairs, TextEncoder text,
+                                          ConsoleProgress progress) {
+        try (engine) {
+            return SentenceSimilarity.evaluate(engine, g.inputs(), pairs, text, dataOptions.batch(), dataOptions.limit(),
+                    progress);
+        }
     }
 
     private QuantConfig config() {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import mpq.data.Batches;
 import mpq.eval.EvalResult;
+import mpq.eval.SentenceSimilarity;
 import mpq.pipeline.ExportReport;
 import mpq.quant.PostTrainingQuantizer;
 import mpq.quant.QuantConfig;
@@ -21,12 +22,18 @@ final class QuantizeOutput {
     private final Batches batches;
     private final PostTrainingQuantizer.Result r;
     private final EvalResult fp, q;
+    private final TextScores text;
+
+    /** A sentence embedder's Spearman: float, simulated, and the exported file in ONNX Runtime (null without export). */
+    record TextScores(SentenceSimilarity.Result fp, SentenceSimilarity.Result q, SentenceSimilarity.Result ort) {}
+
     private final ExportReport exported;
     private final long bytes, floatBytes;
     private final Map<String, Object> json;
 
     QuantizeOutput(QuantizeCommand cmd, QuantConfig cfg, Batches batches, PostTrainingQuantizer.Result r, EvalResult fp,
-                   EvalResult q, double seconds, ExportReport exported) {
+                   EvalResult q, TextScores text, double seconds, ExportReport exported) {
+        this.text = text;
         this.cmd = cmd;
         this.cfg = cfg;
         this.batches = batches;
@@ -93,6 +100,19 @@ final class QuantizeOutput {
             j.put("fp32_top1_correct", fp.top1Correct());
             j.put("top5", q.top5());
             j.put("mean_cross_entropy", q.meanCrossEntropy());
+        }
+        if (text != null) {
+            j.put("eval", cmd.eval.toString());
+            j.put("pairs", text.q().pairs());
+            j.put("spearman", text.q().spearman());
+            j.put("fp32_spearman", text.fp().spearman());
+            if (text.ort() != null) {
+                j.put("ort_spearman", text.ort().spearman());
+            }
+        }
+        if (!r.recipe().embeddings().isEmpty()) {
+            j.put("embeddings", r.recipe().embeddings().stream().map(e -> Output.fields("table", e.table(), "bits",
+                    e.bits(), "method", e.method().label())).toList());
         }
         List<Map<String, Object>> layers = new ArrayList<>();
         for (PostTrainingQuantizer.LayerReport l : r.layers()) {
@@ -163,6 +183,13 @@ final class QuantizeOutput {
             o.printf("top-1: quantized %.2f%% (%d/%d), float %.2f%% (%d/%d), change %+.2f points%n",
                     100 * q.top1(), q.top1Correct(), q.count(), 100 * fp.top1(), fp.top1Correct(), fp.count(),
                     100 * (q.top1() - fp.top1()));
+        }
+        if (text != null) {
+            o.printf("Spearman on %d pairs: quantized %.4f (mpq's simulation), float %.4f, change %+.4f%n",
+                    text.q().pairs(), text.q().spearman(), text.fp().spearman(), text.q().spearman() - text.fp().spearman());
+            if (text.ort() != null) {
+                o.printf("the exported model in ONNX Runtime: Spearman %.4f%n", text.ort().spearman());
+            }
         }
     }
 

@@ -92,6 +92,31 @@ public final class Batches {
     }
 
     /**
+     * Calibration inputs for a transformer: up to limit sentences (all when limit ≤ 0, else a random sample drawn with
+     * the seed, in order), tokenized in batches, each padded to its longest sentence.
+     */
+    public static Batches ofSentences(List<String> sentences, TextEncoder text, List<mpq.graph.ValueInfo> inputs,
+                                      int limit, int batchSize, long seed, String source) {
+        if (sentences.isEmpty()) {
+            throw new BadInputException(source + ": the calibration set is empty");
+        }
+        if (batchSize < 1) {
+            throw new BadInputException("the batch size must be at least 1, got " + batchSize);
+        }
+        int n = limit > 0 ? Math.min(limit, sentences.size()) : sentences.size();
+        int[] picked = pick(sentences.size(), n, seed);
+        List<Map<String, Tensor>> out = new ArrayList<>();
+        for (int from = 0; from < n; from += batchSize) {
+            List<String> batch = new ArrayList<>();
+            for (int i = from; i < Math.min(n, from + batchSize); i++) {
+                batch.add(sentences.get(picked[i]));
+            }
+            out.add(text.encode(batch, inputs));
+        }
+        return new Batches(source, out);
+    }
+
+    /**
      * Up to limit examples of a dataset (all when limit ≤ 0), preprocessed, in batches of batchSize. When the limit
      * is below the dataset's size the examples are a random sample drawn with the seed, kept in file order.
      */

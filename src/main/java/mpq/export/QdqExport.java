@@ -41,24 +41,6 @@ public final class QdqExport {
     public static final int OPSET_PER_AXIS = 13;
 
     /**
-     * Ops whose meaning is the same in every opset from 11 to 21, so a model using only these (and the QDQ ops) may
-     * have its opset raised for the export. Others changed: e.g. Softmax's axis (13), ReduceMean's axes (18).
-     */
-    private static final Set<String> STABLE_OPS = Set.of("Conv", "Gemm", "MatMul", "Relu", "Add", "Sub", "Mul", "Div",
-            "GlobalAveragePool", "AveragePool", "MaxPool", "Flatten", "Reshape", "Transpose", "Concat", "Sigmoid", "Tanh",
-            "LeakyRelu", "HardSigmoid", "Gather", "Shape", "Constant", "Identity", "Cast", "Slice", "Pad", "Clip",
-            "QuantizeLinear", "DequantizeLinear");
-
-    /**
-     * Ops whose definitions, by the operator changelog, change only by new types (or attributes whose defaults keep
-     * the old meaning) from opset 13 to 21; before 13 some differ (axes as attributes, Softmax's flattening).
-     */
-    private static final Set<String> STABLE_FROM_13 = Set.of("Min", "Max", "Sum", "Mean", "Softmax", "LogSoftmax",
-            "Squeeze", "Unsqueeze", "GlobalMaxPool", "Neg", "Abs", "Exp", "Log", "Sqrt", "Reciprocal", "Erf", "Floor", "Ceil", "Round", "Sign", "Pow", "Softplus",
-            "Elu", "Selu", "Sin", "Cos", "Where", "Equal", "Less", "Greater", "Expand", "Tile", "Range",
-            "ConstantOfShape", "Dropout", "Split", "Resize");
-
-    /**
      * The exported graph, the opset and IR version it needs, and the simulated graph it was made from (what it
      * should compute, to check a runtime against).
      */
@@ -117,10 +99,11 @@ public final class QdqExport {
             }
             nodes.add(n);
         }
+        EmbeddingExport.apply(recipe, floatGraph.initializers(), init, nodes, taken);
         int opset = Math.max(fq.opset(), fourBit ? OPSET_4BIT : OPSET_PER_AXIS);
-        Graph out = new Graph(fq.name(), nodes, fq.inputs(), fq.outputs(), init, opset);
+        Graph out = new Graph(fq.name(), nodes, fq.inputs(), fq.outputs(), init, fq.opset());
         if (opset > fq.opset()) {
-            requireRaisable(out, fq.opset(), opset);
+            out = OpsetRaise.raise(out, fq.opset(), opset);
         }
         return new Exported(out, opset, irVersion(opset), fq);
     }
@@ -223,19 +206,6 @@ public final class QdqExport {
             case INT8, UINT8 -> 8;
             default -> 16;
         };
-    }
-
-    private static void requireRaisable(Graph g, int from, int opset) {
-        for (Node n : g.nodes()) {
-            boolean stable = STABLE_OPS.contains(n.opType()) && !(from < 11 && (n.opType().equals("Clip")
-                    || n.opType().equals("Pad"))) || STABLE_FROM_13.contains(n.opType()) && from >= 13;
-            if (!stable) {
-                throw new BadInputException("the export needs opset " + opset + " (the model has " + from
-                        + "), but node " + n.describe() + " (" + n.opType() + ") may mean something else there; "
-                        + "convert the model to opset " + opset + " first" + (opset == OPSET_4BIT
-                        ? " or keep weights at 5 bits or more" : ""));
-            }
-        }
     }
 
     /** The IR version that goes with an opset (ONNX release history: opset 21 came with IR 10). */

@@ -58,6 +58,14 @@ public final class FakeQuantPass {
                 replaced.put(n, withBias(n, bias, init));
             }
         }
+        for (QuantRecipe.EmbeddingQuant e : recipe.embeddings()) {
+            Tensor table = g.weight(e.table());
+            if (table == null) {
+                throw new IllegalArgumentException("recipe embedding table '" + e.table() + "' is not in the graph");
+            }
+            init.put(e.table(), new Attributes.Constant(RowwiseQuantizer.quantize(table, e.bits(), e.method())
+                    .dequantized(), DType.FLOAT));
+        }
         Set<String> taken = new HashSet<>(init.keySet());
         for (Node n : g.nodes()) {
             taken.addAll(n.outputs());

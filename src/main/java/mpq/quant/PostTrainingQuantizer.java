@@ -116,11 +116,25 @@ public final class PostTrainingQuantizer {
                     noise == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(meanSquare / noise)));
         }
 
-        QuantRecipe recipe = new QuantRecipe(layerQuants, actQuants, Map.of(), cfg.target());
+        QuantRecipe recipe = new QuantRecipe(layerQuants, actQuants, Map.of(), cfg.target(), embeddings(g, cfg));
         for (String name : cfg.refiners()) {
             recipe = Refiners.byName(name).refine(c, recipe, threads, progress);
         }
         return new Result(g, FakeQuantPass.apply(g, recipe), recipe, layerReports, actReports);
+    }
+
+    /** Every embedding table at the configured bits and method, or none when they stay float. */
+    private static List<QuantRecipe.EmbeddingQuant> embeddings(Graph g, QuantConfig cfg) {
+        if (cfg.embeddingBits() == 0) {
+            return List.of();
+        }
+        List<String> tables = EmbeddingTables.find(g);
+        if (tables.isEmpty()) {
+            throw new BadInputException("--embedding-bits " + cfg.embeddingBits() + ": the model has no embedding table "
+                    + "(a float initializer [rows, dim] read only by Gather nodes)");
+        }
+        return tables.stream().map(t -> new QuantRecipe.EmbeddingQuant(t, cfg.embeddingBits(), cfg.embeddingMethod()))
+                .toList();
     }
 
     /**

@@ -20,9 +20,16 @@ import mpq.deploy.Targets;
  * @param refiners       refiners run after quantization, in order, by name ({@link Refiners}), e.g. bias-correction
  * @param target         the runtime the model is quantized for: it may narrow the weight grids (see
  *                       {@link Target#weightBits}), applied after everything else
+ * @param embeddingBits  bits of every embedding table (a Gather of an initializer), row-wise; 0 keeps them float
+ * @param embeddingMethod how their rows are quantized ({@link RowwiseQuantizer.Method})
  */
 public record QuantConfig(LayerSpec defaults, boolean keepFirstLast, List<Override> overrides, List<String> refiners,
-                          Target target) {
+                          Target target, int embeddingBits, RowwiseQuantizer.Method embeddingMethod) {
+    public QuantConfig(LayerSpec defaults, boolean keepFirstLast, List<Override> overrides, List<String> refiners,
+                       Target target) {
+        this(defaults, keepFirstLast, overrides, refiners, target, 0, RowwiseQuantizer.Method.GREEDY);
+    }
+
     /** The bits the first/last-layer policy keeps. */
     public static final int EDGE_BITS = 8;
 
@@ -120,25 +127,30 @@ public record QuantConfig(LayerSpec defaults, boolean keepFirstLast, List<Overri
     }
 
     public QuantConfig withDefaults(LayerSpec d) {
-        return new QuantConfig(d, keepFirstLast, overrides, refiners, target);
+        return new QuantConfig(d, keepFirstLast, overrides, refiners, target, embeddingBits, embeddingMethod);
     }
 
     public QuantConfig withKeepFirstLast(boolean keep) {
-        return new QuantConfig(defaults, keep, overrides, refiners, target);
+        return new QuantConfig(defaults, keep, overrides, refiners, target, embeddingBits, embeddingMethod);
     }
 
     public QuantConfig withRefiners(List<String> names) {
-        return new QuantConfig(defaults, keepFirstLast, overrides, names, target);
+        return new QuantConfig(defaults, keepFirstLast, overrides, names, target, embeddingBits, embeddingMethod);
     }
 
     public QuantConfig withOverride(Override o) {
         List<Override> list = new ArrayList<>(overrides);
         list.add(o);
-        return new QuantConfig(defaults, keepFirstLast, list, refiners, target);
+        return new QuantConfig(defaults, keepFirstLast, list, refiners, target, embeddingBits, embeddingMethod);
+    }
+
+    /** Embedding tables at these bits (0: float) by this method. */
+    public QuantConfig withEmbeddings(int bits, RowwiseQuantizer.Method method) {
+        return new QuantConfig(defaults, keepFirstLast, overrides, refiners, target, bits, method);
     }
 
     public QuantConfig withTarget(Target t) {
-        return new QuantConfig(defaults, keepFirstLast, overrides, refiners, t);
+        return new QuantConfig(defaults, keepFirstLast, overrides, refiners, t, embeddingBits, embeddingMethod);
     }
 
     /**

@@ -12,9 +12,19 @@ import mpq.deploy.Target;
  *
  * @param biases corrected bias values by layer name (only layers that bias correction changed)
  * @param target the runtime the grids were chosen for: no layer has weights and inputs it would compute differently
+ * @param embeddings embedding tables quantized row-wise ({@link RowwiseQuantizer}: deterministic, so the table's name,
+ *                   bits and method define its values)
  */
 public record QuantRecipe(List<LayerQuant> layers, List<ActivationQuant> activations, Map<String, float[]> biases,
-                          Target target) {
+                          Target target, List<EmbeddingQuant> embeddings) {
+    /** One embedding table (the initializer a Gather reads) and how its rows are quantized. */
+    public record EmbeddingQuant(String table, int bits, RowwiseQuantizer.Method method) {}
+
+    public QuantRecipe(List<LayerQuant> layers, List<ActivationQuant> activations, Map<String, float[]> biases,
+                       Target target) {
+        this(layers, activations, biases, target, List.of());
+    }
+
     /** One weight layer: its names in the graph, its bit-widths and the weight's quantization. */
     public record LayerQuant(String name, String opType, boolean depthwise, String weight, String input, int weightBits,
                              int actBits, QuantParams weightParams, String weightEstimator) {}
@@ -25,6 +35,7 @@ public record QuantRecipe(List<LayerQuant> layers, List<ActivationQuant> activat
     public QuantRecipe {
         layers = List.copyOf(layers);
         activations = List.copyOf(activations);
+        embeddings = List.copyOf(embeddings);
         biases = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(biases));   // in the order corrected: reproducible files
         java.util.Objects.requireNonNull(target, "target");
         List<String> bad = saturating(layers, activations, target);
@@ -77,9 +88,13 @@ public record QuantRecipe(List<LayerQuant> layers, List<ActivationQuant> activat
     }
 
     /** The same recipe with one layer's bias replaced. */
+    public QuantRecipe withEmbeddings(List<EmbeddingQuant> tables) {
+        return new QuantRecipe(layers, activations, biases, target, tables);
+    }
+
     public QuantRecipe withBias(String layer, float[] bias) {
         Map<String, float[]> b = new LinkedHashMap<>(biases);
         b.put(layer, bias.clone());
-        return new QuantRecipe(layers, activations, b, target);
+        return new QuantRecipe(layers, activations, b, target, embeddings);
     }
 }

@@ -59,14 +59,9 @@ public record QuantTargets(List<WeightLayer> layers, Set<String> edgeLayers, Lis
             String out = n.outputs().isEmpty() ? "" : n.output(0);
             if (n.opType().equals("Relu")) {
                 points.add(out);
-            } else if (n.opType().equals("Add")) {
-                List<Node> readers = consumers.getOrDefault(out, List.of());
-                boolean reluOnly = readers.size() == 1 && readers.getFirst().opType().equals("Relu");
-                if (!reluOnly) {
-                    points.add(out);
-                }
             }
         }
+        points.addAll(quantizedAdds(g, consumers, byNode, outputs));
         List<Activation> acts = new ArrayList<>();
         for (ValueInfo in : g.inputs()) {
             addPoint(in.name(), points, outputs, consumers, byNode, nonNegative, acts);
@@ -213,6 +208,37 @@ public record QuantTargets(List<WeightLayer> layers, Set<String> edgeLayers, Lis
             "GlobalMaxPool", "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Transpose", "Identity", "Slice", "Concat",
             "Add", "Mul", "Pad", "Gather", "Relu");
 
+    /** Readers an integer model feeds with a quantized Add output (besides weight layers and quantized Adds). */
+    private static final Set<String> INTEGER_READERS = Set.of("Relu", "Clip", "MaxPool", "AveragePool",
+            "GlobalAveragePool", "Concat", "Flatten", "Pad");
+
+    /**
+     * The Add outputs an integer model quantizes: those read only by weight layers, ReLU-like activations, pooling and
+     * other quantized Adds (a CNN's residual joins; one read by a lone ReLU is quantized after the ReLU instead).
+     * An Add read by anything else — a transformer's residual Add into LayerNorm, its attention-mask Add into
+     * Softmax, the bias Adds before them — stays float, as integer runtimes keep those ops in float.
+     */
+    private static Set<String> quantizedAdds(Graph g, Map<String, List<Node>> consumers, Map<Node, WeightLayer> byNode,
+                                             Set<String> outputs) {
+        Set<String> quantized = new HashSet<>();
+        List<Node> nodes = g.nodes();
+        for (int i = nodes.size() - 1; i >= 0; i--) {   // readers before the Adds they read
+            Node n = nodes.get(i);
+            if (!n.opType().equals("Add") || n.outputs().isEmpty()) {
+                continue;
+            }
+            String out = n.output(0);
+            List<Node> readers = consumers.getOrDefault(out, List.of());
+            boolean reluOnly = readers.size() == 1 && readers.getFirst().opType().equals("Relu");
+            boolean integer = !readers.isEmpty() && readers.stream().allMatch(r -> byNode.containsKey(r)
+                    || INTEGER_READERS.contains(r.opType()) || r.opType().equals("Add") && quantized.contains(r.output(0)));
+            if (!reluOnly && (integer || readers.isEmpty() && outputs.contains(out))) {
+                quantized.add(out);
+            }
+        }
+        return quantized;
+    }
+
     /** Values the graph guarantees to be non-negative: ReLU outputs and what sign-keeping ops make of them. */
     static Set<String> nonNegativeValues(Graph g) {
         Set<String> nonNeg = new HashSet<>();
@@ -236,7 +262,7 @@ public record QuantTargets(List<WeightLayer> layers, Set<String> edgeLayers, Lis
         };
         for (int i = 0; i < data; i++) {
             String in = n.input(i);
-            boolean constNonNeg = g.initializers().containsKey(in) && minOf(g.weight(in).data(), g.weight(in).size()) >= 0;
+            boolean constNonNeg = g.initializers().containsKey(in) && minOf(g.weight(in)) >= 0;
             if (!nonNeg.contains(in) && !constNonNeg) {
                 return false;
             }
@@ -252,10 +278,11 @@ public record QuantTargets(List<WeightLayer> layers, Set<String> edgeLayers, Lis
         return !min.isEmpty() && g.initializers().containsKey(min) && g.weight(min).get(0) >= 0;
     }
 
-    private static float minOf(float[] x, int n) {
-        float m = Float.POSITIVE_INFINITY;
-        for (int i = 0; i < n; i++) {
-            m = Math.min(m, x[i]);
+    /** The smallest value of a constant of any type. */
+    private static double minOf(mpq.tensor.Tensor t) {
+        double m = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < t.size(); i++) {
+            m = Math.min(m, t.getDouble(i));
         }
         return m;
     }

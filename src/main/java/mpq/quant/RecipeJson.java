@@ -66,6 +66,15 @@ public final class RecipeJson {
                 b.add(v);
             }
         }
+        if (!r.embeddings().isEmpty()) {
+            ArrayNode tables = root.putArray("embeddings");
+            for (QuantRecipe.EmbeddingQuant e : r.embeddings()) {
+                ObjectNode o = tables.addObject();
+                o.put("table", e.table());
+                o.put("bits", e.bits());
+                o.put("method", e.method().label());
+            }
+        }
         return root;
     }
 
@@ -125,8 +134,13 @@ public final class RecipeJson {
                 }
                 biases.put(e.getKey(), b);
             }
-            return new QuantRecipe(layers, acts, biases, target(root, layers, acts));
-        } catch (IllegalArgumentException | NullPointerException e) {
+            List<QuantRecipe.EmbeddingQuant> tables = new ArrayList<>();
+            for (JsonNode o : root.path("embeddings")) {
+                tables.add(new QuantRecipe.EmbeddingQuant(text(o, "table"), integer(o, "bits"),
+                        RowwiseQuantizer.Method.of(text(o, "method"))));
+            }
+            return new QuantRecipe(layers, acts, biases, target(root, layers, acts), tables);
+        } catch (IllegalArgumentException | NullPointerException | BadInputException e) {
             throw new BadInputException(file + ": malformed recipe (" + e.getMessage() + ")");
         }
     }

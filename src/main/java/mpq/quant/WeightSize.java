@@ -8,8 +8,9 @@ import mpq.graph.Graph;
 
 /**
  * Storage a model's parameters need: quantized weights at their bit-width (packed), plus per scale a float32 scale
- * and a zero point at the weight's bit-width, plus every other float parameter (biases, unquantized weights) at 32
- * bits, as an int32 bias or a float would be stored.
+ * and a zero point at the weight's bit-width; embedding tables at their bits with float16 scale and bias (or
+ * centroids) per row; every other float parameter (biases, unquantized weights) at 32 bits, as an int32 bias or a
+ * float would be stored.
  */
 public final class WeightSize {
     private WeightSize() {}
@@ -25,9 +26,20 @@ public final class WeightSize {
         for (QuantRecipe.LayerQuant l : r.layers()) {
             quantized.put(l.weight(), l);
         }
+        Map<String, QuantRecipe.EmbeddingQuant> tables = new HashMap<>();
+        for (QuantRecipe.EmbeddingQuant t : r.embeddings()) {
+            tables.put(t.table(), t);
+        }
         long bits = 0;
         for (Map.Entry<String, Attributes.Constant> e : g.initializers().entrySet()) {
             if (!isParameter(e.getValue())) {
+                continue;
+            }
+            QuantRecipe.EmbeddingQuant t = tables.get(e.getKey());
+            if (t != null) {   // packed codes and, per row, two float16 (scale, bias) or 2^bits float16 centroids
+                int[] shape = e.getValue().tensor().shape();
+                bits += (long) shape[0] * shape[1] * t.bits()
+                        + (long) shape[0] * 16 * (t.method() == RowwiseQuantizer.Method.CODEBOOK ? 1 << t.bits() : 2);
                 continue;
             }
             QuantRecipe.LayerQuant l = quantized.get(e.getKey());

@@ -235,8 +235,50 @@ class KernelsTest {
         Strided.copy(src, 0, new int[] {1, 3}, new int[] {3, 2}, dst);  // transpose
         assertEquals("[1.0, 4.0, 2.0, 5.0, 3.0, 6.0]", java.util.Arrays.toString(dst));
         float[] out = new float[6];
-        Strided.binary(src, new int[] {3, 1}, new float[] {10, 20}, new int[] {1, 0}, new int[] {2, 3}, out,
-                (a, b) -> a + b);
+        Broadcast.apply((a, b) -> a + b, src, new int[] {3, 1}, new float[] {10, 20}, new int[] {1, 0},
+                new int[] {2, 3}, out, null);
         assertEquals("[11.0, 12.0, 13.0, 24.0, 25.0, 26.0]", java.util.Arrays.toString(out));
+    }
+
+    /** Each layout the row loops special-case (both along the row; a row broadcast; one side a scalar per row, either side), every operation, on one thread and on two, against a plain loop. */
+    @Test
+    void broadcastArithmeticMatchesAPlainLoop() {
+        int[] shape = {3, 5, 300};
+        float[] a = new float[3 * 5 * 300];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (i % 17) - 8.5f;
+        }
+        float[] row = new float[300], col = new float[15];
+        for (int i = 0; i < 300; i++) {
+            row[i] = 1 + i % 7;
+        }
+        for (int i = 0; i < 15; i++) {
+            col[i] = 2 + i;
+        }
+        int[] full = {1500, 300, 1}, rowS = {0, 0, 1}, colS = {5, 1, 0};
+        try (Parallel par = new Parallel(2)) {
+            for (Broadcast.Arith op : Broadcast.Arith.values()) {
+                for (int layout = 0; layout < 4; layout++) {
+                    float[] x = layout == 3 ? col : a, y = layout == 0 ? a : layout == 1 ? row : layout == 2 ? col : a;
+                    int[] xs = layout == 3 ? colS : full, ys = layout == 0 ? full : layout == 1 ? rowS : layout == 2 ? colS : full;
+                    float[] got = new float[a.length], want = new float[a.length];
+                    Broadcast.apply(op, x, xs, y, ys, shape, got, layout % 2 == 0 ? par : null);
+                    for (int i = 0, p = 0; p < 3; p++) {
+                        for (int q = 0; q < 5; q++) {
+                            for (int r = 0; r < 300; r++, i++) {
+                                float u = x[p * xs[0] + q * xs[1] + r * xs[2]], v = y[p * ys[0] + q * ys[1] + r * ys[2]];
+                                want[i] = switch (op) {
+                                    case ADD -> u + v;
+                                    case SUB -> u - v;
+                                    case MUL -> u * v;
+                                    case DIV -> u / v;
+                                };
+                            }
+                        }
+                    }
+                    assertEquals(java.util.Arrays.toString(want), java.util.Arrays.toString(got), op + " layout " + layout);
+                }
+            }
+        }
     }
 }
