@@ -30,7 +30,8 @@ import picocli.CommandLine.Parameters;
                 "With --quantized FILE both engines are ONNX Runtime: on MODEL (float) and on FILE (e.g. what "
                         + "'mpq export' wrote), for the speed-up of the deployed quantized model.", ""})
 final class BenchCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "MODEL", description = "The ONNX model (one input).")
+    @Parameters(index = "0", paramLabel = "MODEL", description = "The ONNX model (any inputs: random data of their "
+            + "declared types).")
     Path model;
 
     @Option(names = "--batch", paramLabel = "B", description = "Batch size (default: ${DEFAULT-VALUE}).")
@@ -41,6 +42,10 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--seconds", paramLabel = "S", description = "Approximate length of one run (default: ${DEFAULT-VALUE}).")
     double seconds = 1.0;
+
+    @Option(names = "--tokens", paramLabel = "N", description = "Length of the axes an input leaves open besides the "
+            + "batch, e.g. a text model's sequence (default: ${DEFAULT-VALUE}).")
+    int tokens = 128;
 
     @Option(names = "--seed", paramLabel = "S", description = "Seed of the random input (default: ${DEFAULT-VALUE}).")
     long seed = 1;
@@ -68,27 +73,24 @@ final class BenchCommand implements Callable<Integer> {
             throw new BadInputException("--batch must be at least 1, got " + batch);
         }
         OnnxModel m = modelOptions.load(model);
-        ValueInfo in = ModelInput.single(m.graph(), model.toString());
-        int[] shape = in.dims();
-        if (shape.length == 0) {
-            throw new BadInputException(model + ": input '" + in.name() + "' has no declared shape to benchmark with");
-        }
-        shape[0] = batch;
-        for (int i = 1; i < shape.length; i++) {
-            if (shape[i] < 0) {
-                throw new BadInputException(model + ": input '" + in.name() + "' has unknown dimension " + i);
-            }
-        }
-        Tensor x = randomInput(shape, seed);
         if (backward && quantized != null) {
             throw new BadInputException("--backward and --quantized choose different comparisons; give one");
+        }
+        if (tokens < 1) {
+            throw new BadInputException("--tokens must be at least 1, got " + tokens);
+        }
+        Map<String, Tensor> x = new LinkedHashMap<>();
+        for (ValueInfo in : m.graph().inputs()) {
+            x.put(in.name(), randomInput(in, seed));
         }
         InterleavedBenchmark b;
         try (InferenceEngine mpqE = quantized != null ? new OrtEngine(model, common.threads())
                      : new MpqEngine(m.graph(), common.threads());
              InferenceEngine ortE = backward ? new TrainingStepEngine(m.graph(), common.threads())
                      : new OrtEngine(quantized != null ? quantized : model, common.threads())) {
-            b = InterleavedBenchmark.run(mpqE, ortE, x, runs, seconds, new ConsoleProgress());
+            b = x.size() == 1
+                    ? InterleavedBenchmark.run(mpqE, ortE, x.values().iterator().next(), runs, seconds, new ConsoleProgress())
+                    : InterleavedBenchmark.run(mpqE, ortE, x, batch, runs, seconds, new ConsoleProgress());
         }
         List<Double> mpqRuns = b.first(), ortRuns = b.second();
         double mpqMedian = b.firstMedian(), ortMedian = b.secondMedian();
@@ -130,13 +132,33 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static Tensor randomInput(int[] shape, long seed) {
-        Tensor t = Tensor.zeros(shape);
-        SplittableRandom rnd = new SplittableRandom(seed);
-        float[] d = t.data();
-        for (int i = 0; i < t.size(); i++) {
-            d[i] = (float) (rnd.nextDouble() * 2 - 1);
+    /**
+     * A random batch for one input: its declared shape with the batch axis set to --batch and other unknown axes to
+     * --tokens; floats uniform in [−1, 1); integer inputs as a text model takes them (attention mask all ones, token
+     * types zeros, token ids in [0, 100), valid in any vocabulary).
+     */
+    private Tensor randomInput(ValueInfo in, long seed) {
+        int[] shape = in.dims();
+        if (shape.length == 0) {
+            throw new BadInputException(model + ": input '" + in.name() + "' has no declared shape to benchmark with");
         }
-        return t;
+        shape[0] = batch;
+        for (int i = 1; i < shape.length; i++) {
+            shape[i] = shape[i] < 0 ? tokens : shape[i];
+        }
+        SplittableRandom rnd = new SplittableRandom(seed);
+        if (in.type().isFloat()) {
+            Tensor t = Tensor.zeros(shape);
+            float[] d = t.data();
+            for (int i = 0; i < t.size(); i++) {
+                d[i] = (float) (rnd.nextDouble() * 2 - 1);
+            }
+            return t;
+        }
+        long[] v = new long[mpq.tensor.Shapes.size(shape)];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = in.name().contains("mask") ? 1 : in.name().contains("type") ? 0 : rnd.nextInt(100);
+        }
+        return new Tensor(in.type(), shape, v);
     }
 }

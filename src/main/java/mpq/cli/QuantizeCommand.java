@@ -110,6 +110,7 @@ final class QuantizeCommand implements Callable<Integer> {
                 .writesIn(out, QuantizeOutput.FILES).check();
         QuantConfig cfg = config();
         Graph g = modelOptions.loadFloat(model);
+        PostTrainingQuantizer.checkEmbeddings(g, cfg);
         ValueInfo in = g.inputs().size() == 1 ? g.inputs().getFirst() : null;   // several: calibration by name only
         if (in == null && eval != null && !textOptions.text()) {
             ModelInput.single(g, model.toString());   // refuses top-1 evaluation of a model with several inputs

@@ -94,6 +94,7 @@ final class SearchCommand implements Callable<Integer> {
         QuantConfig base = search.base(quant);
         StageTimer stages = new StageTimer();
         Graph g = modelOptions.loadFloat(model);
+        PostTrainingQuantizer.checkEmbeddings(g, base);
         ValueInfo in = mpq.data.ModelInput.single(g, model.toString());
         ConsoleProgress progress = new ConsoleProgress();
         Batches data = calibration.load(g, in, model.toString(), dataOptions, dataOptions.preprocess(), common.threads());

@@ -2,6 +2,8 @@ package mpq.eval;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 import mpq.base.Progress;
 import mpq.tensor.Tensor;
 
@@ -22,14 +24,25 @@ public record InterleavedBenchmark(List<Double> first, List<Double> second) {
 
     public static InterleavedBenchmark run(InferenceEngine a, InferenceEngine b, Tensor x, int runs, double seconds,
                                            Progress progress) {
-        int aIters = calibrate(a, x, seconds), bIters = calibrate(b, x, seconds);
+        return run(a, b, e -> e.run(x), x.dim(0), runs, seconds, progress);
+    }
+
+    /** The same for a model with several inputs, given by name (token ids and masks, say), batch examples each. */
+    public static InterleavedBenchmark run(InferenceEngine a, InferenceEngine b, Map<String, Tensor> x, int batch, int runs,
+                                           double seconds, Progress progress) {
+        return run(a, b, e -> e.run(x), batch, runs, seconds, progress);
+    }
+
+    private static InterleavedBenchmark run(InferenceEngine a, InferenceEngine b, Consumer<InferenceEngine> oneBatch,
+                                            int batch, int runs, double seconds, Progress progress) {
+        int aIters = calibrate(a, oneBatch, seconds), bIters = calibrate(b, oneBatch, seconds);
         List<Double> ra = new ArrayList<>(), rb = new ArrayList<>();
         progress.start("bench", 2L * runs);
         try {
             for (int r = 0; r < runs; r++) {
-                ra.add(timed(a, x, aIters));
+                ra.add(timed(a, oneBatch, batch, aIters));
                 progress.advance(1);
-                rb.add(timed(b, x, bIters));
+                rb.add(timed(b, oneBatch, batch, bIters));
                 progress.advance(1);
             }
         } finally {
@@ -39,18 +52,18 @@ public record InterleavedBenchmark(List<Double> first, List<Double> second) {
     }
 
     /** Warms the engine up and picks how many batches make one run of about the given seconds. */
-    private static int calibrate(InferenceEngine e, Tensor x, double seconds) {
+    private static int calibrate(InferenceEngine e, Consumer<InferenceEngine> oneBatch, double seconds) {
         long t0 = System.nanoTime();
         int n = 0;
         while (n < 3 || System.nanoTime() - t0 < 1e9 * Math.max(0.5, seconds)) {
-            e.run(x);
+            oneBatch.accept(e);
             n++;
         }
         double per = (System.nanoTime() - t0) / 1e9 / n;
         return (int) Math.max(1, Math.round(seconds / per));
     }
 
-    private static double timed(InferenceEngine e, Tensor x, int iters) {
+    private static double timed(InferenceEngine e, Consumer<InferenceEngine> oneBatch, int batch, int iters) {
         // A short pause between runs, so that neither engine is timed while the other's worker threads are
         // still winding down (OrtEngine also turns ONNX Runtime's spin-waiting off).
         try {
@@ -60,9 +73,9 @@ public record InterleavedBenchmark(List<Double> first, List<Double> second) {
         }
         long t0 = System.nanoTime();
         for (int i = 0; i < iters; i++) {
-            e.run(x);
+            oneBatch.accept(e);
         }
-        return (double) iters * x.dim(0) / ((System.nanoTime() - t0) / 1e9);
+        return (double) iters * batch / ((System.nanoTime() - t0) / 1e9);
     }
 
     static double median(List<Double> v) {

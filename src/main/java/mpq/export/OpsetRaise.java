@@ -15,7 +15,8 @@ import mpq.tensor.Tensor;
 
 /**
  * Raises a graph's opset for the export (per-axis QDQ needs 13, int4 21), keeping what every node means: ops whose
- * definition changed only by new types pass as they are; Unsqueeze and Squeeze below 13 get their axes as an input;
+ * definition changed only by new types pass as they are; Unsqueeze, Squeeze and ReduceSum (13) and the other
+ * reductions (18) get their axes as an input when raised past the opset that moved them there;
  * a Softmax or LogSoftmax below 13 (which flattened the input to 2-D at its axis) becomes Flatten → Softmax →
  * Reshape back; anything else is refused, naming the node.
  */
@@ -57,12 +58,8 @@ final class OpsetRaise {
                     || from >= 13 && STABLE_FROM_13.contains(op);
             if (stable) {
                 nodes.add(n);
-            } else if (from >= 11 && from < 13 && (op.equals("Unsqueeze") || op.equals("Squeeze"))
-                    && n.attributes().has("axes")) {
-                String axes = fresh(n.output(0) + "_axes", taken);
-                long[] a = n.attributes().getLongs("axes", new long[0]);
-                init.put(axes, new Attributes.Constant(new Tensor(DType.INT64, new int[] {a.length}, a), DType.INT64));
-                nodes.add(new Node(n.name(), op, n.domain(), List.of(n.input(0), axes), n.outputs(), Attributes.none()));
+            } else if (from >= 11 && from < axesInputSince(op) && to >= axesInputSince(op)) {
+                nodes.add(axesAsInput(n, init, taken));
             } else if (from >= 11 && from < 13 && (op.equals("Softmax") || op.equals("LogSoftmax"))) {
                 String flat = fresh(n.output(0) + "_2d", taken), soft = fresh(n.output(0) + "_2d_" + op, taken);
                 String shape = fresh(n.output(0) + "_shape", taken);
@@ -80,6 +77,30 @@ final class OpsetRaise {
             }
         }
         return new Graph(g.name(), nodes, g.inputs(), g.outputs(), init, to);
+    }
+
+    /** The opset from which an op takes its axes as an input instead of an attribute (0: never). */
+    private static int axesInputSince(String op) {
+        return switch (op) {
+            case "Unsqueeze", "Squeeze", "ReduceSum" -> 13;
+            case "ReduceMean", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL1", "ReduceL2", "ReduceLogSum",
+                 "ReduceLogSumExp", "ReduceSumSquare" -> 18;
+            default -> Integer.MAX_VALUE;
+        };
+    }
+
+    /** The node with its axes attribute (when given) as a second input; its other attributes kept. */
+    private static Node axesAsInput(Node n, Map<String, Attributes.Constant> init, Set<String> taken) {
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        n.attributes().names().forEach(a -> attrs.put(a, n.attributes().raw(a)));
+        Object axes = attrs.remove("axes");
+        if (axes == null) {
+            return new Node(n.name(), n.opType(), n.domain(), n.inputs(), n.outputs(), new Attributes(attrs));
+        }
+        String name = fresh(n.output(0) + "_axes", taken);
+        long[] a = (long[]) axes;
+        init.put(name, new Attributes.Constant(new Tensor(DType.INT64, new int[] {a.length}, a), DType.INT64));
+        return new Node(n.name(), n.opType(), n.domain(), List.of(n.input(0), name), n.outputs(), new Attributes(attrs));
     }
 
     private static String fresh(String base, Set<String> taken) {

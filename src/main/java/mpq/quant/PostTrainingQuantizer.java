@@ -123,6 +123,11 @@ public final class PostTrainingQuantizer {
         return new Result(g, FakeQuantPass.apply(g, recipe), recipe, layerReports, actReports);
     }
 
+    /** Refuses, before any work, embedding bits for a model without embedding tables. */
+    public static void checkEmbeddings(Graph model, QuantConfig cfg) {
+        embeddings(prepare(model), cfg);
+    }
+
     /** Every embedding table at the configured bits and method, or none when they stay float. */
     private static List<QuantRecipe.EmbeddingQuant> embeddings(Graph g, QuantConfig cfg) {
         if (cfg.embeddingBits() == 0) {

@@ -305,4 +305,35 @@ class BadInputTest {
         assertEquals(2, r.code());
         assertTrue(r.err().contains("\tat "), r.err());
     }
+
+    /** Two scored pairs in the STS Benchmark's layout (tab-separated, a '"' inside a sentence). */
+    private Path pairs() throws IOException {
+        Path f = tmp.resolve("pairs.csv");
+        Files.writeString(f, "main-captions\tMSRvid\t2012test\t0000\t5.000\tA man is \"dancing\".\tA man dances.\n"
+                + "main-captions\tMSRvid\t2012test\t0001\t1.000\tA cat sleeps.\tThe market fell.\n");
+        return f;
+    }
+
+    @Test
+    void tokenizerFileThatIsNotOne() throws IOException {
+        Path model = SharedData.model("resnet8_mlperftiny_cifar10.onnx"), junk = tmp.resolve("tokenizer.json");
+        Files.writeString(junk, "{\"this is\": \"not a tokenizer\"}");
+        assertOneLineError(CliRun.of("eval", model.toString(), "--data", pairs().toString(), "--tokenizer", junk.toString()),
+                junk.toString(), "not a Hugging Face tokenizer.json");
+    }
+
+    @Test
+    void sentencePairRowWithTooFewColumns() throws IOException {
+        Path model = SharedData.model("resnet8_mlperftiny_cifar10.onnx"), f = tmp.resolve("short.csv");
+        Files.writeString(f, Files.readString(pairs()) + "main-captions\tMSRvid\t2012test\t0002\t3.0\tOnly one sentence\n");
+        assertOneLineError(CliRun.of("eval", model.toString(), "--data", f.toString(), "--tokenizer",
+                tmp.resolve("unused.json").toString()), f + ":3:", "6 tab-separated fields, expected at least 7");
+    }
+
+    @Test
+    void embeddingBitsOnAModelWithoutEmbeddings() {
+        Path model = SharedData.model("resnet8_mlperftiny_cifar10.onnx");
+        assertOneLineError(CliRun.of("quantize", model.toString(), "--calib", SharedData.cifarTrain().toString(),
+                "--calib-limit", "16", "--embedding-bits", "4"), "--embedding-bits 4", "no embedding table");
+    }
 }

@@ -32,8 +32,11 @@ class DeterminismTest {
     private List<Map<String, byte[]>> twice(List<String> outputs, String... args) throws IOException, InterruptedException {
         List<Map<String, byte[]>> runs = new ArrayList<>();
         for (int run = 0; run < 2; run++) {
+            // The class path a user runs with: mpq and its runtime dependencies, without the test scope's.
+            String classPath = Path.of("target/classes").toAbsolutePath() + java.io.File.pathSeparator
+                    + Files.readString(Path.of("target/runtime-classpath.txt")).strip();
             List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                    "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
+                    "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-cp", classPath,
                     Main.class.getName()));
             command.addAll(List.of(args));
             Path stdout = tmp.resolve("stdout.json");
