@@ -74,14 +74,7 @@ final class CalibrationOptions {
 
     /** --calib NAME=FILE.npy,…: one array per model input, each checked against what the model declares. */
     private Batches perInput(Graph model, String modelName, int batch) {
-        java.util.Map<String, Path> files = new java.util.LinkedHashMap<>();
-        for (String part : calib.toString().split(",")) {
-            int eq = part.indexOf('=');
-            if (eq <= 0) {
-                throw new BadInputException("--calib " + calib + ": expected NAME=FILE.npy[,NAME=FILE.npy…], got '" + part + "'");
-            }
-            files.put(part.substring(0, eq), Path.of(part.substring(eq + 1)));
-        }
+        java.util.Map<String, Path> files = NamedFiles.parse("--calib", calib.toString());
         java.util.Map<String, mpq.tensor.Tensor> arrays = mpq.eval.ModelRun.readInputs(model, modelName, files, true);
         for (ValueInfo in : model.inputs()) {
             if (!arrays.containsKey(in.name())) {

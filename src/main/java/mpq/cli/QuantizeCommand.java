@@ -14,6 +14,7 @@ import mpq.eval.InferenceEngine;
 import mpq.eval.MpqEngine;
 import mpq.eval.OrtEngine;
 import mpq.eval.SentenceSimilarity;
+import mpq.eval.OutputAgreement;
 import mpq.data.Batches;
 import mpq.data.Preprocess;
 import mpq.eval.EvalResult;
@@ -105,14 +106,15 @@ final class QuantizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        new CommandFiles().reads(model, eval).readsSpecs(calibration.calib.toString())
+        new CommandFiles().reads(model).readsSpecs(calibration.calib.toString(), eval == null ? null : eval.toString())
                 .writes(export, export == null ? null : QdqExport.recipePath(export))
                 .writesIn(out, QuantizeOutput.FILES).check();
         QuantConfig cfg = config();
         Graph g = modelOptions.loadFloat(model);
         PostTrainingQuantizer.checkEmbeddings(g, cfg);
         ValueInfo in = g.inputs().size() == 1 ? g.inputs().getFirst() : null;   // several: calibration by name only
-        if (in == null && eval != null && !textOptions.text()) {
+        boolean arrays = eval != null && eval.toString().contains("=");   // NAME=FILE.npy,…: outputs against float
+        if (in == null && eval != null && !textOptions.text() && !arrays) {
             ModelInput.single(g, model.toString());   // refuses top-1 evaluation of a model with several inputs
         }
         long t0 = System.nanoTime();
@@ -123,6 +125,9 @@ final class QuantizeCommand implements Callable<Integer> {
         double quantSeconds = (System.nanoTime() - t0) / 1e9;
         if (textOptions.text()) {
             return similarity(g, cfg, batches, r, quantSeconds, progress);
+        }
+        if (arrays) {
+            return outputsAgainstFloat(g, cfg, batches, r, quantSeconds, progress);
         }
         EvalResult fp = null, q = null;
         ExportReport exported = null;
@@ -153,6 +158,7 @@ final class QuantizeCommand implements Callable<Integer> {
         ExportReport exported = export == null ? null
                 : Deployment.export(r.floatGraph(), r.recipe(), model.toString(), export, false, null, common.threads());
         QuantizeOutput.TextScores scores = null;
+        OutputAgreement agreement = null;
         if (eval != null) {
             SentencePairs pairs = SentencePairs.read(eval);
             try (TextEncoder text = textOptions.open()) {
@@ -161,14 +167,44 @@ final class QuantizeCommand implements Callable<Integer> {
                 SentenceSimilarity.Result ort = export == null ? null
                         : sts(new OrtEngine(export, common.threads()), g, pairs, text, progress);
                 scores = new QuantizeOutput.TextScores(fp, q, ort);
+                Batches sample = Batches.ofSentences(pairs.sentences(), text, g.inputs(), AGREEMENT_SENTENCES,
+                        dataOptions.batch(), 0, eval.toString());
+                agreement = agreement(g, r, sample, progress);
             }
         }
-        QuantizeOutput output = new QuantizeOutput(this, cfg, batches, r, null, null, scores, seconds, exported);
+        QuantizeOutput output = new QuantizeOutput(this, cfg, batches, r, null, null, scores, seconds, exported)
+                .withAgreement(agreement);
         if (out != null) {
             output.writeFiles(out);
         }
         output.print();
         return 0;
+    }
+
+    /** Sentences of the evaluation pairs on which the quantized outputs are compared with the float ones. */
+    private static final int AGREEMENT_SENTENCES = 256;
+
+    /** A model of any task given tensors to evaluate on: its outputs against the float model's. */
+    private int outputsAgainstFloat(Graph g, QuantConfig cfg, Batches batches, PostTrainingQuantizer.Result r,
+                                    double seconds, ConsoleProgress progress) {
+        Map<String, Path> files = NamedFiles.parse("--eval", eval.toString());
+        Batches data = Batches.ofInputs(mpq.eval.ModelRun.readInputs(g, model.toString(), files, true),
+                dataOptions.limit(), dataOptions.batch(), 0, eval.toString());
+        ExportReport exported = export == null ? null
+                : Deployment.export(r.floatGraph(), r.recipe(), model.toString(), export, false, null, common.threads());
+        QuantizeOutput output = new QuantizeOutput(this, cfg, batches, r, null, null, null, seconds, exported)
+                .withAgreement(agreement(g, r, data, progress));
+        if (out != null) {
+            output.writeFiles(out);
+        }
+        output.print();
+        return 0;
+    }
+
+    private OutputAgreement agreement(Graph g, PostTrainingQuantizer.Result r, Batches data, ConsoleProgress progress) {
+        try (MpqEngine fp = new MpqEngine(g, common.threads()); MpqEngine q = new MpqEngine(r.quantized(), common.threads())) {
+            return OutputAgreement.measure(fp, q, data, g.inputs().getFirst().name(), progress);
+        }
     }
 
     private SentenceSimilarity.Result sts(InferenceEngine engine, Graph g, SentencePairs pairs, TextEncoder text,

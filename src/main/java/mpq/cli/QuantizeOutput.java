@@ -9,6 +9,7 @@ import java.util.Map;
 import mpq.data.Batches;
 import mpq.eval.EvalResult;
 import mpq.eval.SentenceSimilarity;
+import mpq.eval.OutputAgreement;
 import mpq.pipeline.ExportReport;
 import mpq.quant.PostTrainingQuantizer;
 import mpq.quant.QuantConfig;
@@ -23,6 +24,7 @@ final class QuantizeOutput {
     private final PostTrainingQuantizer.Result r;
     private final EvalResult fp, q;
     private final TextScores text;
+    private OutputAgreement agreement;
 
     /** A sentence embedder's Spearman: float, simulated, and the exported file in ONNX Runtime (null without export). */
     record TextScores(SentenceSimilarity.Result fp, SentenceSimilarity.Result q, SentenceSimilarity.Result ort) {}
@@ -44,6 +46,16 @@ final class QuantizeOutput {
         this.bytes = WeightSize.bytes(r.floatGraph(), r.recipe());
         this.floatBytes = WeightSize.float32Bytes(r.floatGraph());
         this.json = summary(seconds);
+    }
+
+    /** Adds the quantized model's outputs against the float model's (any model, no labels needed). */
+    QuantizeOutput withAgreement(OutputAgreement a) {
+        this.agreement = a;
+        if (a != null) {
+            json.put("outputs_vs_float", Output.fields("examples", a.examples(), "mean_cosine", a.meanCosine(),
+                    "min_cosine", a.minCosine(), "relative_error", a.relativeError()));
+        }
+        return this;
     }
 
     /** The files writeFiles puts in the --out folder. */
@@ -183,6 +195,10 @@ final class QuantizeOutput {
             o.printf("top-1: quantized %.2f%% (%d/%d), float %.2f%% (%d/%d), change %+.2f points%n",
                     100 * q.top1(), q.top1Correct(), q.count(), 100 * fp.top1(), fp.top1Correct(), fp.count(),
                     100 * (q.top1() - fp.top1()));
+        }
+        if (agreement != null) {
+            o.printf("outputs against the float model's on %d examples: mean cosine %.5f (lowest %.5f), relative error "
+                    + "%.4f%n", agreement.examples(), agreement.meanCosine(), agreement.minCosine(), agreement.relativeError());
         }
         if (text != null) {
             o.printf("Spearman on %d pairs: quantized %.4f (mpq's simulation), float %.4f, change %+.4f%n",
