@@ -141,7 +141,11 @@ final class QuantizeCommand implements Callable<Integer> {
                         common.threads());
             }
         }
-        QuantizeOutput output = new QuantizeOutput(this, cfg, batches, r, fp, q, null, quantSeconds, exported);
+        return finish(new QuantizeOutput(this, cfg, batches, r, fp, q, null, quantSeconds, exported));
+    }
+
+    /** Writes --out's files and prints the result. */
+    private int finish(QuantizeOutput output) {
         if (out != null) {
             output.writeFiles(out);
         }
@@ -155,8 +159,7 @@ final class QuantizeCommand implements Callable<Integer> {
      */
     private int similarity(Graph g, QuantConfig cfg, Batches batches, PostTrainingQuantizer.Result r, double seconds,
                            ConsoleProgress progress) {
-        ExportReport exported = export == null ? null
-                : Deployment.export(r.floatGraph(), r.recipe(), model.toString(), export, false, null, common.threads());
+        ExportReport exported = exportWithoutTop1Check(r);
         QuantizeOutput.TextScores scores = null;
         OutputAgreement agreement = null;
         if (eval != null) {
@@ -172,13 +175,8 @@ final class QuantizeCommand implements Callable<Integer> {
                 agreement = agreement(g, r, sample, progress);
             }
         }
-        QuantizeOutput output = new QuantizeOutput(this, cfg, batches, r, null, null, scores, seconds, exported)
-                .withAgreement(agreement);
-        if (out != null) {
-            output.writeFiles(out);
-        }
-        output.print();
-        return 0;
+        return finish(new QuantizeOutput(this, cfg, batches, r, null, null, scores, seconds, exported)
+                .withAgreement(agreement));
     }
 
     /** Sentences of the evaluation pairs on which the quantized outputs are compared with the float ones. */
@@ -190,15 +188,15 @@ final class QuantizeCommand implements Callable<Integer> {
         Map<String, Path> files = NamedFiles.parse("--eval", eval.toString());
         Batches data = Batches.ofInputs(mpq.eval.ModelRun.readInputs(g, model.toString(), files, true),
                 dataOptions.limit(), dataOptions.batch(), 0, eval.toString());
-        ExportReport exported = export == null ? null
+        ExportReport exported = exportWithoutTop1Check(r);
+        return finish(new QuantizeOutput(this, cfg, batches, r, null, null, null, seconds, exported)
+                .withAgreement(agreement(g, r, data, progress)));
+    }
+
+    /** --export for the paths that have no labelled images for Deployment's ONNX Runtime top-1 check. */
+    private ExportReport exportWithoutTop1Check(PostTrainingQuantizer.Result r) {
+        return export == null ? null
                 : Deployment.export(r.floatGraph(), r.recipe(), model.toString(), export, false, null, common.threads());
-        QuantizeOutput output = new QuantizeOutput(this, cfg, batches, r, null, null, null, seconds, exported)
-                .withAgreement(agreement(g, r, data, progress));
-        if (out != null) {
-            output.writeFiles(out);
-        }
-        output.print();
-        return 0;
     }
 
     private OutputAgreement agreement(Graph g, PostTrainingQuantizer.Result r, Batches data, ConsoleProgress progress) {

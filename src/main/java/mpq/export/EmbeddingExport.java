@@ -33,8 +33,8 @@ final class EmbeddingExport {
                     e.method());
             int perByte = 8 % q.bits() == 0 && q.bits() < 8 && q.dim() % (8 / q.bits()) == 0 ? 8 / q.bits() : 1;
             boolean book = q.method() == RowwiseQuantizer.Method.CODEBOOK;
-            String codes = fresh(e.table() + "_codes", taken), scale = fresh(e.table() + (book ? "_codebook" : "_scale"), taken);
-            String bias = book ? null : fresh(e.table() + "_bias", taken);
+            String codes = Names.fresh(e.table() + "_codes", taken), scale = Names.fresh(e.table() + (book ? "_codebook" : "_scale"), taken);
+            String bias = book ? null : Names.fresh(e.table() + "_bias", taken);
             init.remove(e.table());
             init.put(codes, new Attributes.Constant(codeTensor(q, perByte), DType.UINT8));
             if (book) {   // 2^b float16 centroids per row
@@ -76,42 +76,42 @@ final class EmbeddingExport {
                                      int dim, Map<String, Attributes.Constant> init, Set<String> taken) {
         String ids = gather.input(1), out = gather.output(0), base = out;
         List<Node> n = new ArrayList<>();
-        String code = fresh(base + "_codes", taken);
+        String code = Names.fresh(base + "_codes", taken);
         n.add(node("Gather", List.of(codes, ids), code, Attributes.none()));
         if (perByte > 1) {
             // code k of a byte = (byte / 2^(k·bits)) mod 2^bits, each [..., dim/perByte, 1], side by side → [..., dim]
-            String wide = fresh(base + "_int", taken), levels = constant(base + "_levels_per_code", 1 << bits, init, taken);
+            String wide = Names.fresh(base + "_int", taken), levels = constant(base + "_levels_per_code", 1 << bits, init, taken);
             n.add(node("Cast", List.of(code), wide, new Attributes(Map.of("to", (long) DType.INT32.onnxCode))));
-            String one = longs(base + "_one", init, taken, 1), shape = fresh(base + "_pairs_shape", taken);
-            String shapeIn = fresh(base + "_packed_shape", taken);
+            String one = longs(base + "_one", init, taken, 1), shape = Names.fresh(base + "_pairs_shape", taken);
+            String shapeIn = Names.fresh(base + "_packed_shape", taken);
             n.add(node("Shape", List.of(code), shapeIn, Attributes.none()));
             n.add(node("Concat", List.of(shapeIn, one), shape, new Attributes(Map.of("axis", 0L))));
             List<String> parts = new ArrayList<>();
             String rest = wide;
             for (int k = 0; k < perByte; k++) {
-                String c = fresh(base + "_code" + k, taken), c3 = fresh(base + "_code" + k + "_3d", taken);
+                String c = Names.fresh(base + "_code" + k, taken), c3 = Names.fresh(base + "_code" + k + "_3d", taken);
                 n.add(node("Mod", List.of(rest, levels), c, Attributes.none()));
                 n.add(node("Reshape", List.of(c, shape), c3, Attributes.none()));
                 parts.add(c3);
                 if (k + 1 < perByte) {
-                    String next = fresh(base + "_rest" + k, taken);
+                    String next = Names.fresh(base + "_rest" + k, taken);
                     n.add(node("Div", List.of(rest, levels), next, Attributes.none()));
                     rest = next;
                 }
             }
-            String pairs = fresh(base + "_pairs", taken), idShape = fresh(base + "_ids_shape", taken);
-            String outShape = fresh(base + "_shape", taken), width = longs(base + "_width", init, taken, dim);
+            String pairs = Names.fresh(base + "_pairs", taken), idShape = Names.fresh(base + "_ids_shape", taken);
+            String outShape = Names.fresh(base + "_shape", taken), width = longs(base + "_width", init, taken, dim);
             n.add(node("Concat", parts, pairs, new Attributes(Map.of("axis", -1L))));
             n.add(node("Shape", List.of(ids), idShape, Attributes.none()));
             n.add(node("Concat", List.of(idShape, width), outShape, new Attributes(Map.of("axis", 0L))));
-            String unpacked = fresh(base + "_unpacked", taken);
+            String unpacked = Names.fresh(base + "_unpacked", taken);
             n.add(node("Reshape", List.of(pairs, outShape), unpacked, Attributes.none()));
             code = unpacked;
         }
         Attributes toFloat = new Attributes(Map.of("to", (long) DType.FLOAT.onnxCode));
         if (bias == null) {   // a codebook: each code picks one of its row's centroids
-            String index = fresh(base + "_index", taken), cb16 = fresh(base + "_codebook16", taken);
-            String cb = fresh(base + "_codebook", taken);
+            String index = Names.fresh(base + "_index", taken), cb16 = Names.fresh(base + "_codebook16", taken);
+            String cb = Names.fresh(base + "_codebook", taken);
             n.add(node("Cast", List.of(code), index, new Attributes(Map.of("to", (long) DType.INT64.onnxCode))));
             n.add(node("Gather", List.of(scale, ids), cb16, Attributes.none()));
             n.add(node("Cast", List.of(cb16), cb, toFloat));
@@ -119,8 +119,8 @@ final class EmbeddingExport {
                     new Attributes(Map.of("axis", -1L))));
             return n;
         }
-        String f = fresh(base + "_levels", taken), s16 = fresh(base + "_scale16", taken), s = fresh(base + "_scale", taken);
-        String b16 = fresh(base + "_bias16", taken), b = fresh(base + "_bias", taken), sq = fresh(base + "_scaled", taken);
+        String f = Names.fresh(base + "_levels", taken), s16 = Names.fresh(base + "_scale16", taken), s = Names.fresh(base + "_scale", taken);
+        String b16 = Names.fresh(base + "_bias16", taken), b = Names.fresh(base + "_bias", taken), sq = Names.fresh(base + "_scaled", taken);
         n.add(node("Cast", List.of(code), f, toFloat));
         n.add(node("Gather", List.of(scale, ids), s16, Attributes.none()));
         n.add(node("Cast", List.of(s16), s, toFloat));
@@ -136,20 +136,14 @@ final class EmbeddingExport {
     }
 
     private static String constant(String base, int v, Map<String, Attributes.Constant> init, Set<String> taken) {
-        String name = fresh(base, taken);
+        String name = Names.fresh(base, taken);
         init.put(name, new Attributes.Constant(new Tensor(DType.INT32, new int[0], new long[] {v}), DType.INT32));
         return name;
     }
 
     private static String longs(String base, Map<String, Attributes.Constant> init, Set<String> taken, long... v) {
-        String name = fresh(base, taken);
+        String name = Names.fresh(base, taken);
         init.put(name, new Attributes.Constant(new Tensor(DType.INT64, new int[] {v.length}, v), DType.INT64));
-        return name;
-    }
-
-    private static String fresh(String base, Set<String> taken) {
-        String name = Names.fresh(base, taken::contains);
-        taken.add(name);
         return name;
     }
 }

@@ -61,8 +61,8 @@ final class OpsetRaise {
             } else if (from >= 11 && from < axesInputSince(op) && to >= axesInputSince(op)) {
                 nodes.add(axesAsInput(n, init, taken));
             } else if (from >= 11 && from < 13 && (op.equals("Softmax") || op.equals("LogSoftmax"))) {
-                String flat = fresh(n.output(0) + "_2d", taken), soft = fresh(n.output(0) + "_2d_" + op, taken);
-                String shape = fresh(n.output(0) + "_shape", taken);
+                String flat = Names.fresh(n.output(0) + "_2d", taken), soft = Names.fresh(n.output(0) + "_2d_" + op, taken);
+                String shape = Names.fresh(n.output(0) + "_shape", taken);
                 long axis = n.attributes().getLong("axis", 1);
                 nodes.add(new Node(n.name() + "/Flatten", "Flatten", "", List.of(n.input(0)), List.of(flat),
                         new Attributes(Map.of("axis", axis))));
@@ -97,15 +97,9 @@ final class OpsetRaise {
         if (axes == null) {
             return new Node(n.name(), n.opType(), n.domain(), n.inputs(), n.outputs(), new Attributes(attrs));
         }
-        String name = fresh(n.output(0) + "_axes", taken);
+        String name = Names.fresh(n.output(0) + "_axes", taken);
         long[] a = (long[]) axes;
         init.put(name, new Attributes.Constant(new Tensor(DType.INT64, new int[] {a.length}, a), DType.INT64));
         return new Node(n.name(), n.opType(), n.domain(), List.of(n.input(0), name), n.outputs(), new Attributes(attrs));
-    }
-
-    private static String fresh(String base, Set<String> taken) {
-        String name = Names.fresh(base, taken::contains);
-        taken.add(name);
-        return name;
     }
 }

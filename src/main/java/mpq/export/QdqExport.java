@@ -133,7 +133,7 @@ public final class QdqExport {
         IntGrid grid = p.grid();
         DType type = storage(new IntGrid(Math.max(8, grid.bits()), grid.signed()));
         String base = a.value();
-        String scale = fresh(base + "_scale", taken), zp = fresh(base + "_zero_point", taken);
+        String scale = Names.fresh(base + "_scale", taken), zp = Names.fresh(base + "_zero_point", taken);
         init.put(scale, scalarOrVector(p.scales(), p.perChannel()));
         init.put(zp, new Attributes.Constant(ints(p.zeroPoints(), p.perChannel()), type));
         String in = base;
@@ -142,13 +142,13 @@ public final class QdqExport {
             if (p.perChannel()) {
                 throw new IllegalArgumentException("per-channel activations on a " + grid + " grid are not exportable");
             }
-            String lo = fresh(base + "_clip_min", taken), hi = fresh(base + "_clip_max", taken);
+            String lo = Names.fresh(base + "_clip_min", taken), hi = Names.fresh(base + "_clip_max", taken);
             init.put(lo, scalar(p.lowSteps(0) * p.scale(0)));
             init.put(hi, scalar(p.highSteps(0) * p.scale(0)));
-            in = fresh(base + "_clipped", taken);
+            in = Names.fresh(base + "_clipped", taken);
             nodes.add(new Node(in + "/Clip", "Clip", "", List.of(base, lo, hi), List.of(in), Attributes.none()));
         }
-        String q = fresh(base + "_quantized", taken);
+        String q = Names.fresh(base + "_quantized", taken);
         Attributes axis = p.perChannel() ? new Attributes(Map.of("axis", (long) p.axis())) : Attributes.none();
         nodes.add(new Node(q + "/QuantizeLinear", "QuantizeLinear", "", List.of(in, scale, zp), List.of(q), axis));
         nodes.add(new Node(out + "/DequantizeLinear", "DequantizeLinear", "", List.of(q, scale, zp), List.of(out), axis));
@@ -164,8 +164,8 @@ public final class QdqExport {
         Tensor w = init.remove(l.weight()).tensor();   // already fake-quantized: integer multiples of the scales
         DType type = int8 && p.grid().bits() <= 8 ? DType.INT8 : storage(p.grid());
         String base = l.weight();
-        String qName = fresh(base + "_quantized", taken), scale = fresh(base + "_scale", taken);
-        String zp = fresh(base + "_zero_point", taken);
+        String qName = Names.fresh(base + "_quantized", taken), scale = Names.fresh(base + "_scale", taken);
+        String zp = Names.fresh(base + "_zero_point", taken);
         init.put(qName, new Attributes.Constant(p.levels(w), type));
         init.put(scale, scalarOrVector(p.scales(), p.perChannel()));
         init.put(zp, new Attributes.Constant(ints(p.zeroPoints(), p.perChannel()), type));
@@ -182,7 +182,7 @@ public final class QdqExport {
     private static void bias(String name, BiasQuant bq, Map<String, Attributes.Constant> init, Set<String> taken,
                              List<Node> nodes) {
         Tensor b = init.remove(name).tensor();
-        String qName = fresh(name + "_quantized", taken), scale = fresh(name + "_scale", taken);
+        String qName = Names.fresh(name + "_quantized", taken), scale = Names.fresh(name + "_scale", taken);
         init.put(qName, new Attributes.Constant(new Tensor(b.shape(), bq.levels()), DType.INT32));
         init.put(scale, new Attributes.Constant(new Tensor(new int[] {bq.scales().length}, bq.scales()), DType.FLOAT));
         nodes.add(new Node(name + "/DequantizeLinear", "DequantizeLinear", "", List.of(qName, scale), List.of(name),
@@ -227,11 +227,5 @@ public final class QdqExport {
             f[i] = v[i];
         }
         return new Tensor(vector ? new int[] {v.length} : new int[0], f);
-    }
-
-    private static String fresh(String base, Set<String> taken) {
-        String name = Names.fresh(base, taken::contains);
-        taken.add(name);
-        return name;
     }
 }

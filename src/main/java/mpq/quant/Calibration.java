@@ -32,9 +32,10 @@ public final class Calibration {
                 int[] nonFinite = new int[values.size()];
                 ex.parallel().forEach(values.size(), (w, i) -> {
                     Tensor t = ex.value(values.get(i));
-                    nonFinite[i] = t.nonFiniteCount();
-                    if (nonFinite[i] == 0) {
+                    try {
                         byIndex.get(i).add(t.data(), 0, t.size());
+                    } catch (IllegalArgumentException e) {   // NaN or Inf: counted only when there are any
+                        nonFinite[i] = t.nonFiniteCount();
                     }
                 });
                 refuseNonFinite(values, nonFinite);

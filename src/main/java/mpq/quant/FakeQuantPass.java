@@ -73,8 +73,7 @@ public final class FakeQuantPass {
         Map<String, String> renamed = new HashMap<>();
         List<Node> added = new ArrayList<>();
         for (QuantRecipe.ActivationQuant a : recipe.activations()) {
-            String out = Names.fresh(a.value() + SUFFIX, taken::contains);
-            taken.add(out);
+            String out = Names.fresh(a.value() + SUFFIX, taken);
             renamed.put(a.value(), out);
             added.add(node(a.value(), out, a.params()));
         }

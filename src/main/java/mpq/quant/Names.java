@@ -1,5 +1,6 @@
 package mpq.quant;
 
+import java.util.Set;
 import java.util.function.Predicate;
 
 /** Fresh value names for what the passes add. */
@@ -12,6 +13,13 @@ public final class Names {
         for (int i = 2; taken.test(name); i++) {
             name = base + "_" + i;
         }
+        return name;
+    }
+
+    /** The same, for names kept in a set, and the name taken into it. */
+    public static String fresh(String base, Set<String> taken) {
+        String name = fresh(base, taken::contains);
+        taken.add(name);
         return name;
     }
 }

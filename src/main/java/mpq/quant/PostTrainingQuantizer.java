@@ -125,7 +125,7 @@ public final class PostTrainingQuantizer {
 
     /** Refuses, before any work, embedding bits for a model without embedding tables. */
     public static void checkEmbeddings(Graph model, QuantConfig cfg) {
-        embeddings(prepare(model), cfg);
+        embeddings(UntieWeights.apply(model), cfg);   // folding BN changes no table: untying is what can
     }
 
     /** Every embedding table at the configured bits and method, or none when they stay float. */
