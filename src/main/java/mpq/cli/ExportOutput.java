@@ -20,6 +20,9 @@ final class ExportOutput {
         j.put("packed_weight_bytes", e.packedWeightBytes());
         j.put("file_bytes", e.fileBytes());
         j.put("target", e.target().name());
+        if (e.notInFile() != null) {
+            j.put("not_in_file", e.notInFile());
+        }
         if (e.check() != null) {
             Agreement a = e.check();
             j.put("ort_saturates_pair_sums", e.saturatesPairSums());
@@ -44,11 +47,15 @@ final class ExportOutput {
         o.printf("wrote %s (opset %d, %d QuantizeLinear, %d DequantizeLinear, %,d bytes; the bit-widths pack the "
                 + "parameters into %,d bytes) and %s%n", e.file(), e.opset(), e.quantizeLinear(), e.dequantizeLinear(),
                 e.fileBytes(), e.packedWeightBytes(), e.recipe());
+        if (e.notInFile() != null) {
+            o.println("note: " + e.notInFile());
+        }
         if (e.warning() != null) {
             o.println("warning: " + e.warning());
         }
         if (e.check() != null) {
-            o.println(checkLine(e, checkData));
+            o.println(checkLine(e, checkData) + (e.notInFile() == null ? "" : " (against the simulation without "
+                    + "the SPARQ windows)"));
         }
     }
 

@@ -6,11 +6,12 @@ import mpq.deploy.Target;
 import mpq.deploy.Targets;
 import mpq.quant.QuantConfig;
 import mpq.quant.Refiners;
+import mpq.quant.SparqWindows;
 import picocli.CommandLine.Option;
 
 /**
  * Quantization choices shared by the commands that quantize: the deployment target, granularity, first/last policy,
- * refiners.
+ * refiners, embedding tables, SPARQ windows.
  */
 final class QuantOptions {
     @Option(names = "--target", paramLabel = "T", description = "The runtime the model is quantized for, so that what "
@@ -45,6 +46,39 @@ final class QuantOptions {
             + "default) or codebook (2^B float16 centroids per row by k-means).")
     String embeddingMethod = "greedy";
 
+    @Option(names = "--sparq", arity = "0..1", fallbackValue = "4", paramLabel = "N", description = "SPARQ: every "
+            + "layer that reads an unsigned (post-ReLU) 8-bit activation reads each value through an N-bit window of "
+            + "its bits, anchored at its leading one (N = 4 when --sparq is given without a number; 1 to 7). "
+            + "The exported model is the 8-bit one: ONNX cannot express the windows.")
+    Integer sparq;
+
+    @Option(names = "--sparq-windows", paramLabel = "SET", description = "Where a window may sit (named for 4-bit "
+            + "windows of 8-bit values): 5opt (every position: [7:4] [6:3] [5:2] [4:1] [3:0]; default), 3opt "
+            + "([7:4] [5:2] [3:0]) or 2opt ([7:4] [3:0]).")
+    String sparqWindows;
+
+    @Option(names = "--sparq-round", paramLabel = "R", description = "The bits below the window: nearest (rounded to "
+            + "nearest-even, clamped to the window; default) or floor (truncated).")
+    String sparqRound;
+
+    @Option(names = "--vsparq", negatable = true, defaultValue = "true", fallbackValue = "true", description = "vSPARQ "
+            + "pairing (default: on): values go in pairs of adjacent input channels; when one is zero, the other "
+            + "takes a 2N-bit window (exact at N = 4). --no-vsparq windows every value alone.")
+    boolean vsparq;
+
+    /** The SPARQ windows the options ask for, or null without --sparq. */
+    SparqWindows sparq() {
+        if (sparq == null) {
+            if (sparqWindows != null || sparqRound != null || !vsparq) {
+                throw new mpq.base.BadInputException("--sparq-windows, --sparq-round and --no-vsparq need --sparq N");
+            }
+            return null;
+        }
+        return new SparqWindows(sparq,
+                sparqWindows == null ? SparqWindows.DEFAULT.placements() : SparqWindows.Placements.of(sparqWindows),
+                sparqRound == null ? SparqWindows.DEFAULT.rounding() : SparqWindows.Rounding.of(sparqRound), vsparq);
+    }
+
     Target target() {
         return Targets.byName(target);
     }
@@ -65,7 +99,7 @@ final class QuantOptions {
         }
         return new QuantConfig(new QuantConfig.LayerSpec(wBits, aBits, !perTensor, weightEstimator, actEstimator),
                 keepFirstLast, List.of(), refiners(), target()).withEmbeddings(embeddingBits,
-                mpq.quant.RowwiseQuantizer.Method.of(embeddingMethod));
+                mpq.quant.RowwiseQuantizer.Method.of(embeddingMethod)).withSparq(sparq());
     }
 
     /** The command-line options that restate these choices (defaults left out), for printing reproducible commands. */
@@ -82,6 +116,9 @@ final class QuantOptions {
         }
         if (!keepFirstLast) {
             o.add("--no-keep-first-last");
+        }
+        if (sparq() != null) {
+            o.addAll(List.of(sparq().describe().split(" ")));
         }
         if (!refiners().isEmpty()) {
             o.addAll(List.of("--refine", String.join(",", refiners())));

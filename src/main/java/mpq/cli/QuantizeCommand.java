@@ -26,7 +26,9 @@ import mpq.pipeline.Deployment;
 import mpq.pipeline.ExportReport;
 import mpq.quant.Estimators;
 import mpq.quant.IntGrid;
+import mpq.quant.FakeQuantPass;
 import mpq.quant.PostTrainingQuantizer;
+import mpq.quant.SparqStatistics;
 import mpq.quant.QuantConfig;
 import mpq.quant.RecipeJson;
 import mpq.quant.WeightSize;
@@ -123,6 +125,7 @@ final class QuantizeCommand implements Callable<Integer> {
         ConsoleProgress progress = new ConsoleProgress();
         PostTrainingQuantizer.Result r = PostTrainingQuantizer.run(g, cfg, batches, common.threads(), progress);
         double quantSeconds = (System.nanoTime() - t0) / 1e9;
+        sparsity = SparqStatistics.measure(r.quantized(), r.recipe(), batches, common.threads());
         if (textOptions.text()) {
             return similarity(g, cfg, batches, r, quantSeconds, progress);
         }
@@ -135,6 +138,10 @@ final class QuantizeCommand implements Callable<Integer> {
             if (set != null) {
                 fp = set.evaluate(g, common.threads());
                 q = set.evaluate(r.quantized(), common.threads());
+                if (r.recipe().sparq() != null) {   // what the windows cost against the 8-bit model they read
+                    withoutWindows = set.evaluate(FakeQuantPass.apply(r.floatGraph(), r.recipe().withSparq(null)),
+                            common.threads());
+                }
             }
             if (export != null) {
                 exported = Deployment.export(r.floatGraph(), r.recipe(), model.toString(), export, false, set,
@@ -144,8 +151,15 @@ final class QuantizeCommand implements Callable<Integer> {
         return finish(new QuantizeOutput(this, cfg, batches, r, fp, q, null, quantSeconds, exported));
     }
 
+    /** What SPARQ's windows meet in each windowed layer's input on the calibration data (empty without --sparq). */
+    private List<SparqStatistics.Layer> sparsity = List.of();
+
+    /** Top-1 of the 8-bit model the SPARQ windows read, on --eval (null without both). */
+    private EvalResult withoutWindows;
+
     /** Writes --out's files and prints the result. */
     private int finish(QuantizeOutput output) {
+        output.withSparsity(sparsity, withoutWindows);
         if (out != null) {
             output.writeFiles(out);
         }

@@ -14,6 +14,8 @@ import mpq.pipeline.ExportReport;
 import mpq.quant.PostTrainingQuantizer;
 import mpq.quant.QuantConfig;
 import mpq.quant.RecipeJson;
+import mpq.quant.SparqStatistics;
+import mpq.quant.SparqWindows;
 import mpq.quant.WeightSize;
 
 /** What mpq quantize prints and writes: the JSON summary, the human tables, recipe.json and summary.json. */
@@ -56,6 +58,37 @@ final class QuantizeOutput {
                     "min_cosine", a.minCosine(), "relative_error", a.relativeError()));
         }
         return this;
+    }
+
+    private List<SparqStatistics.Layer> sparsity = List.of();
+    private EvalResult withoutWindows;
+
+    /** Adds what SPARQ's windows meet per layer input, and top-1 of the 8-bit model without them (null: not run). */
+    QuantizeOutput withSparsity(List<SparqStatistics.Layer> layers, EvalResult eightBit) {
+        this.sparsity = layers;
+        this.withoutWindows = eightBit;
+        SparqWindows w = r.recipe().sparq();
+        if (w == null) {
+            return this;
+        }
+        Map<String, Object> o = Output.fields("bits", w.bits(), "windows", w.placements().label(), "round",
+                w.rounding().label(), "vsparq", w.pairs());
+        if (eightBit != null) {
+            o.put("top1_without_windows", eightBit.top1());
+            o.put("top1_correct_without_windows", eightBit.top1Correct());
+        }
+        o.put("not_windowed", notWindowed());
+        o.put("layers", layers.stream().map(l -> Output.fields("layer", l.layer(), "input", l.input(), "values",
+                l.values(), "zeros", l.zeros(), "zero_pairs", l.zeroPairs(), "one_zero_pairs", l.onePairs(),
+                "changed", l.changed())).toList());
+        json.put("sparq", o);
+        return this;
+    }
+
+    /** Layers that read their input without windows (a signed input such as the model's, or one of few bits). */
+    private List<String> notWindowed() {
+        List<String> windowed = r.recipe().windowedLayers().stream().map(l -> l.name()).toList();
+        return r.recipe().layers().stream().map(l -> l.name()).filter(n -> !windowed.contains(n)).toList();
     }
 
     /** The files writeFiles puts in the --out folder. */
@@ -189,6 +222,7 @@ final class QuantizeOutput {
         }
         a.print(o);
         o.println();
+        printSparq(o);
         o.printf("weights: %,d bytes quantized, %,d bytes float32 (%.1fx smaller)%n", bytes, floatBytes,
                 (double) floatBytes / bytes);
         if (q != null) {
@@ -207,6 +241,33 @@ final class QuantizeOutput {
                 o.printf("the exported model in ONNX Runtime: Spearman %.4f%n", text.ort().spearman());
             }
         }
+    }
+
+    private void printSparq(java.io.PrintStream o) {
+        SparqWindows w = r.recipe().sparq();
+        if (w == null) {
+            return;
+        }
+        o.printf("SPARQ: %s on %d layer inputs; measured on the %d calibration examples:%n", w.label(),
+                sparsity.size(), batches.examples());
+        Output.Table t = new Output.Table("layer", "zeros %", "zero pairs %", "one-zero pairs %", "changed by window %");
+        for (SparqStatistics.Layer l : sparsity) {
+            t.add(l.layer(), pct(l.zeros()), pct(l.zeroPairs()), pct(l.onePairs()), pct(l.changed()));
+        }
+        t.print(o);
+        List<String> plain = notWindowed();
+        if (!plain.isEmpty()) {
+            o.println("read without windows (signed or narrow input): " + String.join(", ", plain));
+        }
+        if (withoutWindows != null) {
+            o.printf("top-1 of the 8-bit model without windows: %.2f%% (%d/%d)%n", 100 * withoutWindows.top1(),
+                    withoutWindows.top1Correct(), withoutWindows.count());
+        }
+        o.println();
+    }
+
+    private static String pct(double f) {
+        return String.format("%.1f", 100 * f);
     }
 
     /** The layers whose weights the target gave fewer bits than asked for. */

@@ -28,7 +28,12 @@ public final class Deployment {
      */
     public static ExportReport export(Graph floatGraph, QuantRecipe r, String modelName, Path file, boolean int8Weights,
                                       EvalSet check, int threads) {
-        QdqExport.Exported e = QdqExport.apply(floatGraph, r, int8Weights);
+        // SPARQ's windows have no ONNX op: the file is the 8-bit model; the recipe beside it keeps the windows.
+        String notInFile = r.sparq() == null ? null : "SPARQ windows (" + r.sparq().describe() + ") on "
+                + r.windowedLayers().size() + " layer inputs: ONNX has no op for them, so the file holds the 8-bit "
+                + "model (the recipe keeps the setting; mpq's simulation with the windows is the reference for a "
+                + "SPARQ accelerator)";
+        QdqExport.Exported e = QdqExport.apply(floatGraph, r.withSparq(null), int8Weights);
         ObjectNode recipeJson = RecipeJson.toJson(r);
         recipeJson.put("model", modelName);
         QdqExport.save(e, recipeJson, file);
@@ -59,6 +64,6 @@ public final class Deployment {
             a = check.agreement(e.simulated(), file, threads);
         }
         return new ExportReport(file, QdqExport.recipePath(file), e.opset(), e.irVersion(), q, dq,
-                WeightSize.bytes(floatGraph, r), fileBytes, r.target(), saturates, warning, a);
+                WeightSize.bytes(floatGraph, r), fileBytes, r.target(), saturates, warning, a, notInFile);
     }
 }

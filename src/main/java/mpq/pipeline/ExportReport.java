@@ -13,7 +13,9 @@ import mpq.eval.Agreement;
  *                          saturating int16; null without one
  * @param warning           with a check: why this machine may not run the model as simulated, or null
  * @param check             the comparison on the check data, or null
+ * @param notInFile         what of the recipe standard ONNX cannot hold, so the file runs without it (the check then
+ *                          compares with the simulation without it too), or null
  */
 public record ExportReport(Path file, Path recipe, int opset, int irVersion, int quantizeLinear, int dequantizeLinear,
                            long packedWeightBytes, long fileBytes, Target target, Boolean saturatesPairSums,
-                           String warning, Agreement check) {}
+                           String warning, Agreement check, String notInFile) {}

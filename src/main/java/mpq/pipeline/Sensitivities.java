@@ -88,6 +88,7 @@ public record Sensitivities(SensitivityTable table, String[][] estimators, boole
         QuantConfig.LayerSpec d = ctx.config().defaults();
         return String.join("|", metric.name() + "@v" + metric.version(), ctx.cells().toString(),
                 "w:" + d.weightEstimator(), "a:" + d.actEstimator(), d.perChannel() ? "per-channel" : "per-tensor",
-                Long.toString(ctx.seed()), Double.toString(ctx.tol()), Integer.toString(ctx.maxIterations()));
+                Long.toString(ctx.seed()), Double.toString(ctx.tol()), Integer.toString(ctx.maxIterations()))
+                + (ctx.config().sparq() == null ? "" : "|sparq:" + ctx.config().sparq().describe());
     }
 }

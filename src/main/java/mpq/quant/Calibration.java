@@ -84,6 +84,16 @@ public final class Calibration {
         return out;
     }
 
+    /** Runs g over all of data (in pieces that fit), keeping the named values, and hands the executor on after each. */
+    static void passes(Graph g, Set<String> keep, Batches data, int threads, java.util.function.Consumer<Executor> each) {
+        try (Executor ex = new Executor(g, threads, keep)) {
+            for (Map<String, Tensor> part : parts(ex, g, data)) {
+                ex.run(part);
+                each.accept(ex);
+            }
+        }
+    }
+
     /** Per-channel means of the named values over all calibration examples (channel = axis 1). */
     public static Map<String, double[]> channelMeans(Graph g, List<String> values, Batches data, int threads) {
         Map<String, double[]> sums = new LinkedHashMap<>();

@@ -77,13 +77,67 @@ public final class FakeQuantPass {
             renamed.put(a.value(), out);
             added.add(node(a.value(), out, a.params()));
         }
+        Map<String, String> windowed = windows(g, recipe, layerNodes, renamed, taken, added);
         List<Node> nodes = new ArrayList<>();
         for (Node n : g.nodes()) {
-            Node m = replaced.getOrDefault(n, n);
-            nodes.add(renameInputs(m, renamed));
+            Node m = renameInputs(replaced.getOrDefault(n, n), renamed);
+            String window = windowed.get(n.name().isEmpty() ? n.output(0) : n.name());
+            nodes.add(window == null ? m : withInput0(m, window));
         }
         nodes.addAll(added);
         return new Graph(g.name(), nodes, g.inputs(), g.outputs(), FoldBatchNorm.usedOnly(init, nodes), g.opset());
+    }
+
+    /**
+     * SPARQ's windows: for every windowed layer, an mpq.LevelTable node after its input's FakeQuant (one per value
+     * and pairing), added to nodes; returns the value each windowed layer then reads, by layer name. Only the layers
+     * read through the window: other readers of the activation (an Add, a pooling) see its 8-bit levels.
+     */
+    private static Map<String, String> windows(Graph g, QuantRecipe recipe, Map<String, Node> layerNodes,
+                                               Map<String, String> renamed, Set<String> taken, List<Node> added) {
+        Map<String, String> byLayer = new HashMap<>(), byKey = new HashMap<>();
+        for (QuantRecipe.LayerQuant l : recipe.windowedLayers()) {
+            WeightLayer layer = WeightLayer.of(layerNodes.get(l.name()), g.initializers());
+            QuantParams p = recipe.activation(l.input()).params();
+            int axis = layer.inputChannelAxis(), group = layer.inputGroupChannels(g);
+            String key = l.input() + "|" + axis + "|" + group;
+            String out = byKey.get(key);
+            if (out == null) {
+                out = Names.fresh(l.input() + "_sparq", taken);
+                byKey.put(key, out);
+                added.add(windowNode(renamed.get(l.input()), out, p, recipe.sparq(), axis, group));
+            }
+            byLayer.put(l.name(), out);
+        }
+        return byLayer;
+    }
+
+    /** An mpq.LevelTable node applying the windows to the levels of a FakeQuant output with parameters p. */
+    public static Node windowNode(String in, String out, QuantParams p, SparqWindows w, int axis, int groupChannels) {
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        attrs.put("scale", p.scale(0));
+        attrs.put("table", longs(w.table(p.grid().bits())));
+        if (w.pairs()) {
+            attrs.put("pair_table", longs(w.pairTable(p.grid().bits())));
+            attrs.put("axis", (long) axis);
+            attrs.put("group_channels", (long) groupChannels);
+        }
+        return new Node(out + "/LevelTable", Ops.LEVEL_TABLE, Ops.MPQ_DOMAIN, List.of(in), List.of(out),
+                new Attributes(attrs));
+    }
+
+    private static long[] longs(int[] v) {
+        long[] l = new long[v.length];
+        for (int i = 0; i < v.length; i++) {
+            l[i] = v[i];
+        }
+        return l;
+    }
+
+    private static Node withInput0(Node n, String input) {
+        List<String> inputs = new ArrayList<>(n.inputs());
+        inputs.set(0, input);
+        return new Node(n.name(), n.opType(), n.domain(), inputs, n.outputs(), n.attributes());
     }
 
     /** An mpq.FakeQuant node from in to out with the given parameters. */

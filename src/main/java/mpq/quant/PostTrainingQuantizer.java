@@ -92,7 +92,7 @@ public final class PostTrainingQuantizer {
                 throw new mpq.base.BadInputException("layer '" + l.name() + "': weight '" + l.weight() + "' holds "
                         + w.nonFiniteCount() + " NaN or Inf values, which no quantization grid can represent");
             }
-            QuantParams p = Representations.DEFAULT.weightParams(w, s.perChannel() ? l.channelAxis() : -1, wBits,
+            QuantParams p = cfg.representation().weightParams(w, s.perChannel() ? l.channelAxis() : -1, wBits,
                     Estimators.byName(s.weightEstimator()));
             layerQuants.add(new QuantRecipe.LayerQuant(l.name(), l.node().opType(), l.depthwise(g), l.weight(),
                     l.input(), wBits, s.actBits(), p, s.weightEstimator()));
@@ -107,7 +107,7 @@ public final class PostTrainingQuantizer {
             QuantConfig.LayerSpec s = a.readers().isEmpty() ? cfg.defaults() : specs.get(a.readers().getFirst().name());
             int bits = actBits.get(a.value());
             Histogram h = hist.get(a.value());
-            QuantParams p = Representations.DEFAULT.activationParams(h, bits, Estimators.byName(s.actEstimator()));
+            QuantParams p = cfg.representation().activationParams(h, bits, Estimators.byName(s.actEstimator()));
             actQuants.add(new QuantRecipe.ActivationQuant(a.value(), p, s.actEstimator()));
             double meanSquare = h.count() == 0 ? 0 : h.sumOfSquares() / h.count();
             double noise = new QuantError(h).meanSquared(p);
@@ -116,7 +116,13 @@ public final class PostTrainingQuantizer {
                     noise == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(meanSquare / noise)));
         }
 
-        QuantRecipe recipe = new QuantRecipe(layerQuants, actQuants, Map.of(), cfg.target(), embeddings(g, cfg));
+        SparqWindows windows = cfg.representation() instanceof SparqRepresentation s ? s.windows() : null;
+        QuantRecipe recipe = new QuantRecipe(layerQuants, actQuants, Map.of(), cfg.target(), embeddings(g, cfg),
+                windows);
+        if (windows != null && recipe.windowedLayers().isEmpty()) {
+            throw new BadInputException(windows.describe() + ": no layer reads an unsigned activation wider than "
+                    + windows.bits() + " bits (SPARQ windows the inputs that come from a ReLU, at --a-bits 8)");
+        }
         for (String name : cfg.refiners()) {
             recipe = Refiners.byName(name).refine(c, recipe, threads, progress);
         }

@@ -22,12 +22,14 @@ import mpq.deploy.Targets;
  *                       {@link Target#weightBits}), applied after everything else
  * @param embeddingBits  bits of every embedding table (a Gather of an initializer), row-wise; 0 keeps them float
  * @param embeddingMethod how their rows are quantized ({@link RowwiseQuantizer.Method})
+ * @param sparq          SPARQ bit windows on the inputs of layers reading unsigned activations, or null for none
  */
 public record QuantConfig(LayerSpec defaults, boolean keepFirstLast, List<Override> overrides, List<String> refiners,
-                          Target target, int embeddingBits, RowwiseQuantizer.Method embeddingMethod) {
+                          Target target, int embeddingBits, RowwiseQuantizer.Method embeddingMethod,
+                          SparqWindows sparq) {
     public QuantConfig(LayerSpec defaults, boolean keepFirstLast, List<Override> overrides, List<String> refiners,
                        Target target) {
-        this(defaults, keepFirstLast, overrides, refiners, target, 0, RowwiseQuantizer.Method.GREEDY);
+        this(defaults, keepFirstLast, overrides, refiners, target, 0, RowwiseQuantizer.Method.GREEDY, null);
     }
 
     /** The bits the first/last-layer policy keeps. */
@@ -127,30 +129,41 @@ public record QuantConfig(LayerSpec defaults, boolean keepFirstLast, List<Overri
     }
 
     public QuantConfig withDefaults(LayerSpec d) {
-        return new QuantConfig(d, keepFirstLast, overrides, refiners, target, embeddingBits, embeddingMethod);
+        return new QuantConfig(d, keepFirstLast, overrides, refiners, target, embeddingBits, embeddingMethod, sparq);
     }
 
     public QuantConfig withKeepFirstLast(boolean keep) {
-        return new QuantConfig(defaults, keep, overrides, refiners, target, embeddingBits, embeddingMethod);
+        return new QuantConfig(defaults, keep, overrides, refiners, target, embeddingBits, embeddingMethod, sparq);
     }
 
     public QuantConfig withRefiners(List<String> names) {
-        return new QuantConfig(defaults, keepFirstLast, overrides, names, target, embeddingBits, embeddingMethod);
+        return new QuantConfig(defaults, keepFirstLast, overrides, names, target, embeddingBits, embeddingMethod, sparq);
     }
 
     public QuantConfig withOverride(Override o) {
         List<Override> list = new ArrayList<>(overrides);
         list.add(o);
-        return new QuantConfig(defaults, keepFirstLast, list, refiners, target, embeddingBits, embeddingMethod);
+        return new QuantConfig(defaults, keepFirstLast, list, refiners, target, embeddingBits, embeddingMethod, sparq);
     }
 
     /** Embedding tables at these bits (0: float) by this method. */
     public QuantConfig withEmbeddings(int bits, RowwiseQuantizer.Method method) {
-        return new QuantConfig(defaults, keepFirstLast, overrides, refiners, target, bits, method);
+        return new QuantConfig(defaults, keepFirstLast, overrides, refiners, target, bits, method, sparq);
+    }
+
+    /** How values are represented: SPARQ's windows when the configuration has them, else uniform grids. */
+    public Representation representation() {
+        return sparq == null ? Representations.DEFAULT : new SparqRepresentation(sparq);
+    }
+
+    /** SPARQ windows on the inputs of the layers that read unsigned activations (null: none). */
+    public QuantConfig withSparq(SparqWindows windows) {
+        return new QuantConfig(defaults, keepFirstLast, overrides, refiners, target, embeddingBits, embeddingMethod,
+                windows);
     }
 
     public QuantConfig withTarget(Target t) {
-        return new QuantConfig(defaults, keepFirstLast, overrides, refiners, t, embeddingBits, embeddingMethod);
+        return new QuantConfig(defaults, keepFirstLast, overrides, refiners, t, embeddingBits, embeddingMethod, sparq);
     }
 
     /**

@@ -46,6 +46,30 @@ public final class QuantError {
         return sum / total;
     }
 
+    /**
+     * The same for an activation read through SPARQ windows: each level mapped through the windows. With vSPARQ a
+     * value's partner is taken to be zero as often as the data's values are (the histogram has no pairs), and the
+     * value then keeps the wider window.
+     */
+    public double meanSquared(QuantParams p, SparqWindows w) {
+        if (total == 0) {
+            return 0;
+        }
+        int bits = p.grid().bits();
+        int[] alone = w.table(bits), paired = w.pairTable(bits);
+        float s = p.scale(0), hi = p.highSteps(0);
+        double zeros = 0, sumAlone = 0, sumPaired = 0;
+        for (int i = 0; i < centers.length; i++) {
+            int q = (int) mpq.tensor.FakeQuant.level(centers[i], s, 0, hi);
+            double a = centers[i] - alone[q] * s, b = centers[i] - paired[q] * s;
+            zeros += q == 0 ? counts[i] : 0;
+            sumAlone += counts[i] * a * a;
+            sumPaired += counts[i] * b * b;
+        }
+        double partnerZero = w.pairs() ? zeros / total : 0;
+        return ((1 - partnerZero) * sumAlone + partnerZero * sumPaired) / total;
+    }
+
     double meanSquared(Range r, IntGrid grid, boolean symmetric) {
         return meanSquared(QuantParams.of(grid, symmetric, r));
     }

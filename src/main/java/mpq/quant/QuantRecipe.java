@@ -14,15 +14,22 @@ import mpq.deploy.Target;
  * @param target the runtime the grids were chosen for: no layer has weights and inputs it would compute differently
  * @param embeddings embedding tables quantized row-wise ({@link RowwiseQuantizer}: deterministic, so the table's name,
  *                   bits and method define its values)
+ * @param sparq      SPARQ bit windows on the inputs of the layers that read an unsigned activation
+ *                   ({@link #windowedLayers}), or null for none
  */
 public record QuantRecipe(List<LayerQuant> layers, List<ActivationQuant> activations, Map<String, float[]> biases,
-                          Target target, List<EmbeddingQuant> embeddings) {
+                          Target target, List<EmbeddingQuant> embeddings, SparqWindows sparq) {
     /** One embedding table (the initializer a Gather reads) and how its rows are quantized. */
     public record EmbeddingQuant(String table, int bits, RowwiseQuantizer.Method method) {}
 
     public QuantRecipe(List<LayerQuant> layers, List<ActivationQuant> activations, Map<String, float[]> biases,
                        Target target) {
-        this(layers, activations, biases, target, List.of());
+        this(layers, activations, biases, target, List.of(), null);
+    }
+
+    public QuantRecipe(List<LayerQuant> layers, List<ActivationQuant> activations, Map<String, float[]> biases,
+                       Target target, List<EmbeddingQuant> embeddings) {
+        this(layers, activations, biases, target, embeddings, null);
     }
 
     /** One weight layer: its names in the graph, its bit-widths and the weight's quantization. */
@@ -87,14 +94,33 @@ public record QuantRecipe(List<LayerQuant> layers, List<ActivationQuant> activat
         return null;
     }
 
-    /** The same recipe with one layer's bias replaced. */
     public QuantRecipe withEmbeddings(List<EmbeddingQuant> tables) {
-        return new QuantRecipe(layers, activations, biases, target, tables);
+        return new QuantRecipe(layers, activations, biases, target, tables, sparq);
     }
 
+    /** The same recipe with SPARQ windows (null: without, the plain integer model). */
+    public QuantRecipe withSparq(SparqWindows windows) {
+        return new QuantRecipe(layers, activations, biases, target, embeddings, windows);
+    }
+
+    /** The same recipe with one layer's bias replaced. */
     public QuantRecipe withBias(String layer, float[] bias) {
         Map<String, float[]> b = new LinkedHashMap<>(biases);
         b.put(layer, bias.clone());
-        return new QuantRecipe(layers, activations, b, target, embeddings);
+        return new QuantRecipe(layers, activations, b, target, embeddings, sparq);
+    }
+
+    /**
+     * The layers that read their input through SPARQ windows: every layer whose input is a quantized activation the
+     * windows apply to (unsigned, zero point 0, wider than the window). None without SPARQ.
+     */
+    public List<LayerQuant> windowedLayers() {
+        if (sparq == null) {
+            return List.of();
+        }
+        return layers.stream().filter(l -> {
+            ActivationQuant a = activation(l.input());
+            return a != null && sparq.appliesTo(a.params());
+        }).toList();
     }
 }

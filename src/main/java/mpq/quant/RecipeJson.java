@@ -21,7 +21,8 @@ import mpq.deploy.Targets;
 
 /**
  * A {@link QuantRecipe} as JSON ("recipe.json"): per layer its weight grid with every scale, per activation its grid,
- * scale and zero point, and corrected biases. Scales are written with enough digits to read back the same float.
+ * scale and zero point, corrected biases, embedding tables and SPARQ windows. Scales are written with enough digits
+ * to read back the same float.
  */
 public final class RecipeJson {
     private RecipeJson() {}
@@ -74,6 +75,13 @@ public final class RecipeJson {
                 o.put("bits", e.bits());
                 o.put("method", e.method().label());
             }
+        }
+        if (r.sparq() != null) {
+            ObjectNode o = root.putObject("sparq");
+            o.put("bits", r.sparq().bits());
+            o.put("windows", r.sparq().placements().label());
+            o.put("round", r.sparq().rounding().label());
+            o.put("vsparq", r.sparq().pairs());
         }
         return root;
     }
@@ -139,7 +147,11 @@ public final class RecipeJson {
                 tables.add(new QuantRecipe.EmbeddingQuant(text(o, "table"), integer(o, "bits"),
                         RowwiseQuantizer.Method.of(text(o, "method"))));
             }
-            return new QuantRecipe(layers, acts, biases, target(root, layers, acts), tables);
+            JsonNode w = root.get("sparq");
+            SparqWindows sparq = w == null ? null : new SparqWindows(integer(w, "bits"),
+                    SparqWindows.Placements.of(text(w, "windows")), SparqWindows.Rounding.of(text(w, "round")),
+                    w.path("vsparq").asBoolean(true));
+            return new QuantRecipe(layers, acts, biases, target(root, layers, acts), tables, sparq);
         } catch (IllegalArgumentException | NullPointerException | BadInputException e) {
             throw new BadInputException(file + ": malformed recipe (" + e.getMessage() + ")");
         }

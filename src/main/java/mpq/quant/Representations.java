@@ -4,13 +4,17 @@ import java.util.List;
 import mpq.base.Method;
 import mpq.base.Registry;
 
-/** The value representations by name (multipoint, SPARQ windows and codebooks are to come here). */
+/** The value representations by name (multipoint and codebooks are to come here). */
 public final class Representations {
     private Representations() {}
 
     public static final Registry<Representation> REGISTRY = new Registry<Representation>(Method.Kind.REPRESENTATION)
             .add("uniform", "uniform integer grids: symmetric signed weights (per channel or tensor), affine "
-                    + "unsigned activations per tensor", List.of(), true, UniformRepresentation::new);
+                    + "unsigned activations per tensor", List.of(), true, UniformRepresentation::new)
+            .add("sparq", "SPARQ: uniform grids, and each 8-bit unsigned activation read by a layer through an "
+                    + "n-bit window at its leading one, vSPARQ pairs sharing budgets (--sparq N, --sparq-windows, "
+                    + "--sparq-round, --no-vsparq); exported as the 8-bit model", List.of(), true,
+                    () -> new SparqRepresentation(SparqWindows.DEFAULT));
 
     /** What quantization uses: uniform grids. */
     public static final Representation DEFAULT = REGISTRY.create("uniform");

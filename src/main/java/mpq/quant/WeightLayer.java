@@ -73,6 +73,19 @@ public record WeightLayer(String name, Node node, String input, String weight, S
         return group > 1 && w.length >= 2 && w[1] == 1 && w[0] == group;
     }
 
+    /**
+     * The axis of the input along which the layer sums over input channels: 1 for a Conv (NCHW), the last for a
+     * Gemm or MatMul (a Gemm with transA is not a weight layer).
+     */
+    public int inputChannelAxis() {
+        return node.opType().equals("Conv") ? 1 : -1;
+    }
+
+    /** Input channels each output sums over: a grouped Conv's channels per group; 0 (all of them) otherwise. */
+    public int inputGroupChannels(Graph g) {
+        return node.opType().equals("Conv") && node.attributes().getInt("group", 1) > 1 ? g.weight(weight).dim(1) : 0;
+    }
+
     /** Output channels (the size of the weight along its channel axis). */
     public int channels(Graph g) {
         return g.weight(weight).dim(channelAxis);

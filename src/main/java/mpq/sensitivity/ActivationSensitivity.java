@@ -9,6 +9,8 @@ import mpq.quant.Bits;
 import mpq.quant.Histogram;
 import mpq.quant.Estimators;
 import mpq.quant.QuantError;
+import mpq.quant.QuantParams;
+import mpq.quant.SparqWindows;
 import mpq.quant.RangeEstimator;
 import mpq.quant.Representations;
 import mpq.quant.WeightLayer;
@@ -18,8 +20,8 @@ import mpq.quant.WeightLayer;
  * c_X · E[(Q_a(X) − X)²] with the curvature c_X of the loss with respect to X (through {@link ActivationPerturbation})
  * in the same form the metric takes for weights — the Hessian trace (HAWQ-V2), the top eigenvalue times the
  * activation's size (HAWQ), or the empirical Fisher diagonal's sum — and the mean squared quantization error of the
- * activation's own grid at a bits, from its calibration histogram. An activation read by several layers shares its
- * cost among them, since one grid serves them all.
+ * activation's own grid at a bits (through SPARQ's windows where the configuration has them), from its calibration
+ * histogram. An activation read by several layers shares its cost among them, since one grid serves them all.
  */
 final class ActivationSensitivity {
     private ActivationSensitivity() {}
@@ -47,13 +49,16 @@ final class ActivationSensitivity {
         }
         Map<String, Histogram> hist = ctx.calibrated().histograms();
         RangeEstimator estimator = Estimators.byName(ctx.config().defaults().actEstimator());
+        SparqWindows windows = ctx.config().sparq();
         for (int l = 0; l < layers.size(); l++) {
             String x = layers.get(l).input();
             int i = inputs.indexOf(x);
             QuantError error = new QuantError(hist.get(x));
             for (int k = 0; k < ctx.cells().size(); k++) {
                 Bits c = ctx.cells().get(k);
-                double noise = error.meanSquared(Representations.DEFAULT.activationParams(hist.get(x), c.a(), estimator));
+                QuantParams params = Representations.DEFAULT.activationParams(hist.get(x), c.a(), estimator);
+                double noise = windows != null && windows.appliesTo(params) ? error.meanSquared(params, windows)
+                        : error.meanSquared(params);
                 values[l][k] += curvature[i] * noise / readers.get(x);
             }
         }

@@ -67,14 +67,14 @@ public final class OutputDivergenceMetric implements SensitivityMetric {
                 QuantConfig.LayerSpec d = ctx.config().defaults();
                 QuantConfig all = new QuantConfig(new QuantConfig.LayerSpec(cells.get(k).w(), cells.get(k).a(),
                         d.perChannel(), d.weightEstimator(), d.actEstimator()), false, List.of(), List.of(),
-                        ctx.config().target());
+                        ctx.config().target()).withSparq(ctx.config().sparq());
                 QuantRecipe full = PostTrainingQuantizer.quantize(ctx.calibrated(), all, ctx.threads(), Progress.NONE)
                         .recipe();
                 for (int l = 0; l < layers.size(); l++) {
                     QuantRecipe.LayerQuant lq = full.layer(layers.get(l).name());
                     QuantRecipe.ActivationQuant input = full.activation(lq.input());
                     QuantRecipe alone = new QuantRecipe(List.of(lq), input == null ? List.of() : List.of(input), Map.of(),
-                            full.target());
+                            full.target(), List.of(), full.sparq());
                     values[l][k] = divergence(FakeQuantPass.apply(g, alone), ctx, reference);
                     progress.advance(1);
                 }

@@ -28,8 +28,12 @@ public final class Ops {
     /** Op type of training-mode batch normalisation (batch statistics, also output), in {@link #MPQ_DOMAIN}. */
     public static final String BATCH_NORM_TRAIN = BatchNormTrainOp.TYPE;
 
+    /** Op type of a map of fake-quantized levels through a table (SPARQ's bit windows), in {@link #MPQ_DOMAIN}. */
+    public static final String LEVEL_TABLE = LevelTableOp.TYPE;
+
     private static final Map<String, Factory> MPQ_REGISTRY = Map.of(FAKE_QUANT, (n, v) -> new FakeQuantOp(n.attributes()),
-            BATCH_NORM_TRAIN, (n, v) -> new BatchNormTrainOp(n.attributes()));
+            BATCH_NORM_TRAIN, (n, v) -> new BatchNormTrainOp(n.attributes()),
+            LEVEL_TABLE, (n, v) -> new LevelTableOp(n.attributes()));
 
     static {
         REGISTRY.put("Conv", (n, v) -> new ConvOp(n.attributes()));
