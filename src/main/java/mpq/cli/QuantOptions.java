@@ -69,8 +69,10 @@ final class QuantOptions {
     /** The SPARQ windows the options ask for, or null without --sparq. */
     SparqWindows sparq() {
         if (sparq == null) {
-            if (sparqWindows != null || sparqRound != null || !vsparq) {
-                throw new mpq.base.BadInputException("--sparq-windows, --sparq-round and --no-vsparq need --sparq N");
+            String given = sparqWindows != null ? "--sparq-windows " + sparqWindows
+                    : sparqRound != null ? "--sparq-round " + sparqRound : !vsparq ? "--no-vsparq" : null;
+            if (given != null) {
+                throw new mpq.base.BadInputException(given + " needs --sparq N (the window bits)");
             }
             return null;
         }

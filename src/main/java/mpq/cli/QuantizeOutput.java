@@ -10,6 +10,7 @@ import mpq.data.Batches;
 import mpq.eval.EvalResult;
 import mpq.eval.SentenceSimilarity;
 import mpq.eval.OutputAgreement;
+import mpq.hardware.BopsCost;
 import mpq.pipeline.ExportReport;
 import mpq.quant.PostTrainingQuantizer;
 import mpq.quant.QuantConfig;
@@ -77,6 +78,8 @@ final class QuantizeOutput {
             o.put("top1_without_windows", eightBit.top1());
             o.put("top1_correct_without_windows", eightBit.top1Correct());
         }
+        o.put("bops_per_example", BopsCost.of(r.floatGraph(), r.recipe()));
+        o.put("bops_per_example_without_windows", BopsCost.of(r.floatGraph(), r.recipe().withSparq(null)));
         o.put("not_windowed", notWindowed());
         o.put("layers", layers.stream().map(l -> Output.fields("layer", l.layer(), "input", l.input(), "values",
                 l.values(), "zeros", l.zeros(), "zero_pairs", l.zeroPairs(), "one_zero_pairs", l.onePairs(),
@@ -256,9 +259,15 @@ final class QuantizeOutput {
         }
         t.print(o);
         List<String> plain = notWindowed();
-        if (!plain.isEmpty()) {
-            o.println("read without windows (signed or narrow input): " + String.join(", ", plain));
+        if (!plain.isEmpty()) {   // a MobileNet has dozens, with long names: the JSON lists them all
+            o.println("read without windows (signed or narrow input): " + (plain.size() <= 3 ? String.join(", ", plain)
+                    : plain.size() + " layers, e.g. " + plain.getFirst() + " (--json lists them: sparq.not_windowed)"));
         }
+        double bops = BopsCost.of(r.floatGraph(), r.recipe()), plainBops = BopsCost.of(r.floatGraph(),
+                r.recipe().withSparq(null));
+        o.printf("bit operations per example: %.4g G through the windows (a SPARQ multiplier takes %d bits of each "
+                + "value), %.4g G for the 8-bit model: %.2fx fewer%n", bops / 1e9, w.bits(), plainBops / 1e9,
+                plainBops / bops);
         if (withoutWindows != null) {
             o.printf("top-1 of the 8-bit model without windows: %.2f%% (%d/%d)%n", 100 * withoutWindows.top1(),
                     withoutWindows.top1Correct(), withoutWindows.count());

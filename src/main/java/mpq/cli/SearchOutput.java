@@ -59,6 +59,10 @@ final class SearchOutput {
         j.put("target", base.target().name());
         j.put("w_bits", spec.weightBits());
         j.put("a_bits", spec.actBits());
+        if (base.sparq() != null) {
+            j.put("sparq", Output.fields("bits", base.sparq().bits(), "windows", base.sparq().placements().label(),
+                    "round", base.sparq().rounding().label(), "vsparq", base.sparq().pairs()));
+        }
         List<Map<String, Object>> bl = new ArrayList<>();
         List<Budget> budgets = r.allocated().budgets();
         for (int i = 0; i < budgets.size(); i++) {
@@ -118,6 +122,9 @@ final class SearchOutput {
         summary.put("metric / allocator", spec.metric() + " / " + spec.allocator());
         summary.put("target", base.target().name());
         summary.put("activation bits", joined(spec.actBits()));
+        if (base.sparq() != null) {
+            summary.put("SPARQ windows", base.sparq().label());
+        }
         summary.put("weight bytes", String.format("%,d", r.weightBytes()));
         if (top1 != null) {
             summary.put("top-1", String.format("%.2f%% (%d/%d)", 100 * top1.top1(), top1.top1Correct(), top1.count()));
@@ -151,8 +158,10 @@ final class SearchOutput {
         var o = Output.human();
         SensitivityTable table = r.table();
         boolean mixedActs = Bits.actWidths(table.cells()).length > 1;
-        o.printf("%s: %s sensitivities, %s allocation, A%s, target %s, %.1f s%n%n", cmd.model.getFileName(),
-                spec.metric(), spec.allocator(), joined(spec.actBits()), base.target().name(), json.get("search_seconds"));
+        o.printf("%s: %s sensitivities, %s allocation, A%s%s, target %s, %.1f s%n%n", cmd.model.getFileName(),
+                spec.metric(), spec.allocator(), joined(spec.actBits()),
+                base.sparq() == null ? "" : " read through SPARQ windows (" + base.sparq().label() + ")",
+                base.target().name(), json.get("search_seconds"));
         List<String> header = new ArrayList<>(List.of("layer", "w bits"));
         if (mixedActs) {
             header.add("a bits");

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import mpq.SharedData;
 import mpq.onnx.proto.Onnx;
@@ -198,6 +199,18 @@ class BadInputTest {
         String value = option.substring(option.indexOf('=') + 1);
         assertOneLineError(CliRun.of("quantize", model.toString(), "--calib", SharedData.cifarTrain().toString(), option),
                 option.substring(0, option.indexOf('=')), "2 to 8 or 16", "got " + value);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--sparq=9|window bits must be 1 to 7", "--sparq-windows=4opt|needs --sparq",
+            "--sparq=4 --sparq-windows=4opt|5opt, 3opt or 2opt", "--sparq=4 --sparq-round=up|nearest or floor",
+            "--no-vsparq|needs --sparq"})
+    void sparqSettingsOutsideWhatItTakes(String spec) {
+        Path model = SharedData.model("resnet20_cifar10.onnx");
+        List<String> args = new java.util.ArrayList<>(List.of("quantize", model.toString(), "--calib",
+                SharedData.cifarTrain().toString()));
+        args.addAll(List.of(spec.substring(0, spec.indexOf('|')).split(" ")));
+        assertOneLineError(CliRun.of(args.toArray(String[]::new)), spec.substring(spec.indexOf('|') + 1));
     }
 
     @Test

@@ -24,6 +24,10 @@ class MetricsTest {
     }
 
     private static SensitivityContext context(List<Bits> cells) {
+        return context(cells, QuantConfig.uniform(8, 8));
+    }
+
+    private static SensitivityContext context(List<Bits> cells, QuantConfig cfg) {
         Graph g = Nets.residual(41, true);
         Nets n = new Nets(42);
         List<Tensor> xs = new ArrayList<>();
@@ -38,7 +42,7 @@ class MetricsTest {
         }
         Batches data = new Batches(xs, labels, "random");
         PostTrainingQuantizer.Calibrated cal = PostTrainingQuantizer.calibrate(g, data, 2, Progress.NONE);
-        return new SensitivityContext(cal, QuantConfig.uniform(8, 8), cells, 2, 0, 1e-3, 30);
+        return new SensitivityContext(cal, cfg, cells, 2, 0, 1e-3, 30);
     }
 
     @Test
@@ -68,6 +72,25 @@ class MetricsTest {
                 assertTrue(t.value(l, 0) > t.value(l, 2), name + " layer " + l + ": " + t.value(l, 0) + " vs "
                         + t.value(l, 2));
                 assertTrue(t.value(l, 1) >= t.value(l, 3) && t.value(l, 3) >= 0, name + " layer " + l);
+            }
+        }
+    }
+
+    @Test
+    void withSparqEveryMetricCountsWhatTheWindowsCostTheLayersThatReadThem() {
+        List<Bits> cells = Bits.cells(new int[] {8}, new int[] {4, 8});
+        SensitivityContext plain = context(cells);
+        SensitivityContext windowed = context(cells, QuantConfig.uniform(8, 8).withSparq(
+                new mpq.quant.SparqWindows(2, mpq.quant.SparqWindows.Placements.TWO,
+                        mpq.quant.SparqWindows.Rounding.FLOOR, false)));
+        for (String name : Metrics.NAMES) {
+            SensitivityTable p = Metrics.byName(name).compute(plain, Progress.NONE);
+            SensitivityTable w = Metrics.byName(name).compute(windowed, Progress.NONE);
+            // conv1 reads the signed model input, which takes no windows; conv2, conv3 and fc read ReLU outputs.
+            assertEquals(p.value(0, 1), w.value(0, 1), 1e-4 * Math.abs(p.value(0, 1)), name + " conv1");   // power iteration: not bit-exact
+            for (int l = 1; l < 4; l++) {
+                assertTrue(w.value(l, 1) > p.value(l, 1), name + " layer " + l + " at A8: " + w.value(l, 1) + " vs "
+                        + p.value(l, 1));
             }
         }
     }
