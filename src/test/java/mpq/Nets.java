@@ -22,6 +22,16 @@ public final class Nets {
         rnd = new SplittableRandom(seed);
     }
 
+    /** Calibration data for {@link #residual}: 4 batches of 16 random 3 × 8 × 8 inputs. */
+    public static mpq.data.Batches calibration(long seed) {
+        Nets n = new Nets(seed);
+        List<Tensor> list = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            list.add(n.random(2.0, 16, 3, 8, 8));
+        }
+        return new mpq.data.Batches(list, "random");
+    }
+
     public Tensor random(double scale, int... shape) {
         Tensor t = Tensor.zeros(shape);
         for (int i = 0; i < t.size(); i++) {

@@ -29,12 +29,7 @@ class PostTrainingQuantizerTest {
     Path tmp;
 
     private static Batches calibration(long seed) {
-        Nets n = new Nets(seed);
-        List<Tensor> list = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            list.add(n.random(2.0, 16, 3, 8, 8));
-        }
-        return new Batches(list, "random");
+        return Nets.calibration(seed);
     }
 
     private static Tensor run(Graph g, Tensor x) {

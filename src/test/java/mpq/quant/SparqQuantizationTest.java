@@ -31,12 +31,7 @@ class SparqQuantizationTest {
     Path tmp;
 
     private static Batches calibration() {
-        Nets n = new Nets(21);
-        List<Tensor> list = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            list.add(n.random(2.0, 16, 3, 8, 8));
-        }
-        return new Batches(list, "random");
+        return Nets.calibration(21);
     }
 
     private static Tensor run(Graph g, Tensor x) {
