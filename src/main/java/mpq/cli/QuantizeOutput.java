@@ -81,11 +81,15 @@ final class QuantizeOutput {
         o.put("bops_per_example", BopsCost.of(r.floatGraph(), r.recipe()));
         o.put("bops_per_example_without_windows", BopsCost.of(r.floatGraph(), r.recipe().withSparq(null)));
         o.put("not_windowed", notWindowed());
-        o.put("layers", layers.stream().map(l -> Output.fields("layer", l.layer(), "input", l.input(), "values",
-                l.values(), "zeros", l.zeros(), "zero_pairs", l.zeroPairs(), "one_zero_pairs", l.onePairs(),
-                "changed", l.changed())).toList());
+        o.put("layers", layers.stream().map(QuantizeOutput::json).toList());
         json.put("sparq", o);
         return this;
+    }
+
+    /** One windowed layer's input as JSON (quantize's and search's). */
+    static Map<String, Object> json(SparqStatistics.Layer l) {
+        return Output.fields("layer", l.layer(), "input", l.input(), "values", l.values(), "zeros", l.zeros(),
+                "zero_pairs", l.zeroPairs(), "one_zero_pairs", l.onePairs(), "changed", l.changed());
     }
 
     /** Layers that read their input without windows (a signed input such as the model's, or one of few bits). */

@@ -3,7 +3,9 @@ package mpq.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import mpq.export.QdqExport;
+import java.util.List;
 import mpq.data.Batches;
+import mpq.quant.SparqStatistics;
 import mpq.eval.EvalResult;
 import mpq.eval.EvalSet;
 import mpq.graph.Graph;
@@ -120,7 +122,9 @@ final class SearchCommand implements Callable<Integer> {
                 curve = SearchCurve.measure(cal, base, spec, r.sensitivities(), set, reportLimit, common.threads());
             }
         }
-        SearchOutput output = new SearchOutput(this, spec, base, r, q, exported, curve);
+        List<SparqStatistics.Layer> sparsity = SparqStatistics.measure(r.quantized(), r.recipe(), data,
+                common.threads());   // empty without --sparq
+        SearchOutput output = new SearchOutput(this, spec, base, r, q, exported, curve, sparsity);
         if (out != null) {
             output.writeFiles(out);
             stages.lap("report");

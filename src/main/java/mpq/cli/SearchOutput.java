@@ -22,6 +22,7 @@ import mpq.pipeline.StageTimer;
 import mpq.quant.Bits;
 import mpq.quant.QuantConfig;
 import mpq.quant.RecipeJson;
+import mpq.quant.SparqStatistics;
 import mpq.report.SearchReport;
 import mpq.sensitivity.RankCorrelation;
 import mpq.sensitivity.SensitivityTable;
@@ -37,9 +38,11 @@ final class SearchOutput {
     private final SearchCurve curve;
     private final RankCorrelation rank;
     private final Map<String, Object> json;
+    private final List<SparqStatistics.Layer> sparsity;
 
     SearchOutput(SearchCommand cmd, SearchSpec spec, QuantConfig base, SearchResult r, EvalResult top1,
-                 ExportReport exported, SearchCurve curve) {
+                 ExportReport exported, SearchCurve curve, List<SparqStatistics.Layer> sparsity) {
+        this.sparsity = sparsity;
         this.cmd = cmd;
         this.spec = spec;
         this.base = base;
@@ -61,7 +64,8 @@ final class SearchOutput {
         j.put("a_bits", spec.actBits());
         if (base.sparq() != null) {
             j.put("sparq", Output.fields("bits", base.sparq().bits(), "windows", base.sparq().placements().label(),
-                    "round", base.sparq().rounding().label(), "vsparq", base.sparq().pairs()));
+                    "round", base.sparq().rounding().label(), "vsparq", base.sparq().pairs(), "layers",
+                    sparsity.stream().map(QuantizeOutput::json).toList()));
         }
         List<Map<String, Object>> bl = new ArrayList<>();
         List<Budget> budgets = r.allocated().budgets();
@@ -135,7 +139,7 @@ final class SearchOutput {
         List<Bits> chosen = r.table().layers().stream().map(r.bits()::get).toList();
         String html = SearchReport.html("mpq search: " + cmd.model.getFileName(), summary, r.table(), chosen,
                 curve == null ? List.of() : curve.mixed(), curve == null ? List.of() : curve.uniform(),
-                cmd.eval == null ? "" : cmd.eval.getFileName().toString());
+                cmd.eval == null ? "" : cmd.eval.getFileName().toString(), sparsity);
         AtomicFiles.write(out.resolve("report.html"), o -> o.write(html.getBytes(StandardCharsets.UTF_8)));
     }
 

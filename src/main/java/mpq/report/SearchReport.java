@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import mpq.quant.Bits;
+import mpq.quant.SparqStatistics;
 import mpq.sensitivity.SensitivityTable;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -24,9 +25,11 @@ public final class SearchReport {
     /**
      * @param chosen   per layer of the table, the (w, a) the search gave it
      * @param evalData the evaluation data's name, for the curve's caption
+     * @param sparsity what SPARQ's windows meet in each windowed layer's input (empty without SPARQ)
      */
     public static String html(String title, Map<String, String> summary, SensitivityTable table, List<Bits> chosen,
-                              List<Point> mixed, List<Point> uniform, String evalData) {
+                              List<Point> mixed, List<Point> uniform, String evalData,
+                              List<SparqStatistics.Layer> sparsity) {
         StringBuilder h = Html.page(title, summary);
         if (!mixed.isEmpty() || !uniform.isEmpty()) {
             Map<String, List<Point>> series = new LinkedHashMap<>();
@@ -41,6 +44,10 @@ public final class SearchReport {
         h.append("<h2>Bits per layer</h2>\n").append(Html.svg(bitsChart(table, chosen)));
         h.append("<h2>Sensitivity (log10) per layer and (weight, activation) bits</h2>\n").append(Html.svg(heatMap(table)));
         h.append(sensitivityTable(table, chosen));
+        if (!sparsity.isEmpty()) {
+            h.append("<h2>SPARQ windows: what each layer's input holds (calibration data)</h2>\n")
+                    .append(sparsityTable(sparsity));
+        }
         return Html.end(h);
     }
 
@@ -87,6 +94,17 @@ public final class SearchReport {
                 t.append(String.format("<tr><td>%s</td><td>%,.0f</td><td>%.2f</td></tr>", Html.esc(p.label()),
                         p.weightBytes(), 100 * p.top1()));
             }
+        }
+        return t.append("</table>\n").toString();
+    }
+
+    private static String sparsityTable(List<SparqStatistics.Layer> layers) {
+        StringBuilder t = new StringBuilder("<table><tr><th>layer</th><th>zeros %</th><th>zero pairs %</th>"
+                + "<th>one-zero pairs %</th><th>changed by the window %</th></tr>");
+        for (SparqStatistics.Layer l : layers) {
+            t.append(String.format("<tr><td style=\"text-align:left\">%s</td><td>%.1f</td><td>%.1f</td><td>%.1f</td>"
+                    + "<td>%.1f</td></tr>", Html.esc(l.layer()), 100 * l.zeros(), 100 * l.zeroPairs(),
+                    100 * l.onePairs(), 100 * l.changed()));
         }
         return t.append("</table>\n").toString();
     }
