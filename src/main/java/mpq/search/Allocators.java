@@ -15,7 +15,9 @@ public final class Allocators {
             .add("pareto", "ZeroQ's dynamic programme over the budget: the whole size–sensitivity frontier",
                     List.of(Need.ONE_BUDGET), true, ParetoAllocator::new)
             .add("greedy", "from the costliest options, step down where sensitivity grows least per cost saved",
-                    List.of(), true, GreedyAllocator::new);
+                    List.of(), true, GreedyAllocator::new)
+            .add("lp", "OMPQ's linear programme (GLOP via OR-Tools) over relaxed choices, then rounded to integer "
+                    + "bits within the budgets; any budgets", List.of(), true, LpAllocator::new);
 
     public static Allocator byName(String name) {
         return REGISTRY.create(name);

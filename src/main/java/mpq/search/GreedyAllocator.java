@@ -15,11 +15,21 @@ public final class GreedyAllocator implements Allocator {
         p.requireFeasible();
         AllocationProblem.Merged merged = p.merged();
         AllocationProblem q = merged.problem();
-        int n = q.layers().size(), resources = q.resources().size();
-        int[] choice = new int[n];
-        for (int l = 0; l < n; l++) {
+        int[] choice = new int[q.layers().size()];
+        for (int l = 0; l < choice.length; l++) {
             choice[l] = costliest(q.layers().get(l));
         }
+        return merged.expand(p, stepDown(q, choice));
+    }
+
+    /**
+     * From a choice per layer of an independent (merged) problem, steps down while a budget is exceeded: each time
+     * the layer whose cheaper option adds the least sensitivity per unit of over-budget cost saved. Returns the
+     * choice that meets every budget.
+     */
+    static int[] stepDown(AllocationProblem q, int[] start) {
+        int n = q.layers().size(), resources = q.resources().size();
+        int[] choice = start.clone();
         int maxSteps = 1 + n * q.layers().stream().mapToInt(LayerOptions::options).max().orElse(1) * (resources + 1);
         for (int step = 0; step < maxSteps; step++) {
             Allocation a = Allocation.of(q, choice);
@@ -30,7 +40,7 @@ public final class GreedyAllocator implements Allocator {
                 any |= over[r];
             }
             if (!any) {
-                return merged.expand(p, choice);
+                return choice;
             }
             int bestLayer = -1, bestOption = -1;
             double bestRate = Double.POSITIVE_INFINITY;

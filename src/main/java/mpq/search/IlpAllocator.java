@@ -1,8 +1,6 @@
 package mpq.search;
 
 import com.google.ortools.Loader;
-import com.google.ortools.linearsolver.MPConstraint;
-import com.google.ortools.linearsolver.MPObjective;
 import com.google.ortools.linearsolver.MPSolver;
 import com.google.ortools.linearsolver.MPSolverParameters;
 import com.google.ortools.linearsolver.MPVariable;
@@ -30,30 +28,7 @@ public final class IlpAllocator implements Allocator {
         }
         try {
             int n = q.layers().size();
-            MPVariable[][] x = new MPVariable[n][];
-            MPObjective objective = solver.objective();
-            for (int l = 0; l < n; l++) {
-                LayerOptions o = q.layers().get(l);
-                x[l] = new MPVariable[o.options()];
-                MPConstraint one = solver.makeConstraint(1, 1, "one_" + l);
-                for (int k = 0; k < o.options(); k++) {
-                    x[l][k] = solver.makeBoolVar("x_" + l + "_" + k);
-                    one.setCoefficient(x[l][k], 1);
-                    objective.setCoefficient(x[l][k], o.sensitivity()[k]);
-                }
-            }
-            objective.setMinimization();
-            for (int r = 0; r < q.resources().size(); r++) {
-                if (!Double.isFinite(q.budgets()[r])) {
-                    continue;
-                }
-                MPConstraint c = solver.makeConstraint(Double.NEGATIVE_INFINITY, q.budgets()[r], q.resources().get(r));
-                for (int l = 0; l < n; l++) {
-                    for (int k = 0; k < x[l].length; k++) {
-                        c.setCoefficient(x[l][k], q.layers().get(l).cost()[r][k]);
-                    }
-                }
-            }
+            MPVariable[][] x = ChoiceProgram.build(solver, q, true);
             MPSolverParameters params = new MPSolverParameters();
             params.setDoubleParam(MPSolverParameters.DoubleParam.RELATIVE_MIP_GAP, 0.0);
             MPSolver.ResultStatus status = solver.solve(params);

@@ -19,7 +19,10 @@ public final class Metrics {
             .add("mse", "mean squared error of the outputs against the float model's, one layer quantized",
                     List.of(), true, () -> new OutputDivergenceMetric(false))
             .add("fisher", "empirical Fisher diagonal (squared gradients of the loss) × (Q(W) − W)²",
-                    List.of(Need.LABELS), true, FisherMetric::new);
+                    List.of(Need.LABELS), true, FisherMetric::new)
+            .add("ompq", "OMPQ: orthogonality of the layers' features on one batch (linear CKA), importance "
+                    + "× bits given up; no labels, one forward pass (pair it with --allocator lp)",
+                    List.of(), true, OmpqMetric::new);
 
     public static final List<String> NAMES = REGISTRY.names();
 

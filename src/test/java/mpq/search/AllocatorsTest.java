@@ -198,13 +198,36 @@ class AllocatorsTest {
     }
 
     @Test
+    void lpRoundingIsFeasibleAndNoBetterThanTheOptimumAndLeavesNoUpgradeThatFits() {
+        SplittableRandom r = new SplittableRandom(5);
+        int optimal = 0;
+        for (int trial = 0; trial < 40; trial++) {
+            AllocationProblem p = random(r, 5, r.nextDouble(), List.of());
+            Allocation want = bruteForce(p), got = new LpAllocator().solve(p);
+            assertTrue(got.cost()[0] <= p.budgets()[0], "trial " + trial);
+            assertTrue(got.sensitivity() >= want.sensitivity() - 1e-12 * want.sensitivity(), "trial " + trial);
+            optimal += got.sensitivity() <= want.sensitivity() * (1 + 1e-9) ? 1 : 0;
+            for (int l = 0; l < p.layers().size(); l++) {   // no single change both fits and lowers the sensitivity
+                LayerOptions o = p.layers().get(l);
+                for (int k = 0; k < o.options(); k++) {
+                    boolean fits = got.cost()[0] - o.cost()[0][got.choice()[l]] + o.cost()[0][k] <= p.budgets()[0];
+                    assertTrue(!fits || o.sensitivity()[k] >= o.sensitivity()[got.choice()[l]], "trial " + trial
+                            + ": layer " + l + " could take option " + k);
+                }
+            }
+        }
+        assertTrue(optimal >= 20, "the rounded relaxation is mostly optimal on small instances: " + optimal + " of 40");
+    }
+
+    @Test
     void anInfeasibleBudgetNamesTheSmallestFeasibleOne() {
         SplittableRandom r = new SplittableRandom(4);
         AllocationProblem p = random(r, 3, 0, List.of());
         double smallest = p.budgets()[0];
         AllocationProblem tooSmall = new AllocationProblem(p.layers(), p.resources(),
                 new double[] {smallest - 1, Double.POSITIVE_INFINITY});
-        for (Allocator a : new Allocator[] {new ParetoAllocator(), new GreedyAllocator(), new IlpAllocator()}) {
+        for (Allocator a : new Allocator[] {new ParetoAllocator(), new GreedyAllocator(), new IlpAllocator(),
+                new LpAllocator()}) {
             InfeasibleBudgetException e = assertThrows(InfeasibleBudgetException.class, () -> a.solve(tooSmall));
             assertEquals(smallest, e.smallest());
             assertTrue(e.getMessage().contains("smallest feasible size is"), e.getMessage());
