@@ -136,6 +136,9 @@ final class CompareCommand implements Callable<Integer> {
         j.put("fp32_top1", fp.top1());
         j.put("fp32_top1_correct", fp.top1Correct());
         j.put("target", quant.target().name());
+        if (quant.sparq() != null) {
+            j.put("sparq", quant.sparq().describe());
+        }
         j.put("per_channel", !quant.perTensor);
         j.put("keep_first_last", quant.keepFirstLast);
         j.put("bias_correction", quant.biasCorrection);
@@ -157,10 +160,10 @@ final class CompareCommand implements Callable<Integer> {
 
     private void print(EvalResult fp, Batches batches, List<Cell> cells) {
         var o = Output.human();
-        o.printf("%s: float top-1 %.2f%% (%d/%d); calibration %d examples of %s (seed %d)%s; target %s%n%n",
+        o.printf("%s: float top-1 %.2f%% (%d/%d); calibration %d examples of %s (seed %d)%s%s; target %s%n%n",
                 model.getFileName(), 100 * fp.top1(), fp.top1Correct(), fp.count(), batches.examples(),
                 calibration.calib.getFileName(), calibration.seed, quant.biasCorrection ? "; bias correction" : "",
-                quant.target().name());
+                quant.sparq() == null ? "" : "; SPARQ windows " + quant.sparq().label(), quant.target().name());
         List<String> header = new ArrayList<>(List.of("config", "weight bytes"));
         header.addAll(estimators);
         List<List<String>> rows = new ArrayList<>();
