@@ -1,10 +1,17 @@
 package mpq.search;
 
-/** A solution: the option chosen per layer, the total sensitivity, and the total cost per resource. */
-public record Allocation(int[] choice, double sensitivity, double[] cost) {
+/**
+ * A solution: the option chosen per layer, the total sensitivity (with the problem's interactions, where it has
+ * them), the total cost per resource, and how far from proven optimal it may be (relative gap; 0 when proven).
+ */
+public record Allocation(int[] choice, double sensitivity, double[] cost, double gap) {
     public Allocation {
         choice = choice.clone();
         cost = cost.clone();
+    }
+
+    public Allocation(int[] choice, double sensitivity, double[] cost) {
+        this(choice, sensitivity, cost, 0);
     }
 
     /** The allocation's totals for a choice per layer. */
@@ -18,6 +25,18 @@ public record Allocation(int[] choice, double sensitivity, double[] cost) {
                 c[r] += o.cost()[r][choice[l]];
             }
         }
+        if (p.interactions() != null) {
+            for (int l = 0; l < choice.length; l++) {
+                for (int m = l + 1; m < choice.length; m++) {
+                    s += p.interactions()[p.index(l, choice[l])][p.index(m, choice[m])];
+                }
+            }
+        }
         return new Allocation(choice, s, c);
+    }
+
+    /** The same solution with a gap. */
+    public Allocation withGap(double g) {
+        return new Allocation(choice, sensitivity, cost, g);
     }
 }

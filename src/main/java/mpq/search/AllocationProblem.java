@@ -9,9 +9,27 @@ import mpq.base.BadInputException;
  * Layers with their (w, a) options, the resources costs are counted in (e.g. "size bits", "BOPs"), a budget per
  * resource (infinite: unconstrained), groups of layers tied to the same option (e.g. the inputs of one Add), and
  * groups of layers that read one activation and so must take the same activation bits.
+ *
+ * @param interactions what two layers' options add together beyond their sensitivities, indexed by
+ *                     {@link #index}(layer, option), symmetric; null: layers independent. Only the quadratic
+ *                     allocator reads them; the others solve the problem without them (CLADO's diagonal mode).
  */
 public record AllocationProblem(List<LayerOptions> layers, List<String> resources, double[] budgets,
-                                List<int[]> ties, List<int[]> sharedInputs) {
+                                List<int[]> ties, List<int[]> sharedInputs, double[][] interactions) {
+    public AllocationProblem(List<LayerOptions> layers, List<String> resources, double[] budgets, List<int[]> ties,
+                             List<int[]> sharedInputs) {
+        this(layers, resources, budgets, ties, sharedInputs, null);
+    }
+
+    /** The row of layer l's option k in {@link #interactions}: the options of all earlier layers, then k. */
+    public int index(int l, int k) {
+        int i = 0;
+        for (int m = 0; m < l; m++) {
+            i += layers.get(m).options();
+        }
+        return i + k;
+    }
+
     /** The most options one merged group of tied or input-sharing layers may have. */
     static final int MAX_COMBINED_OPTIONS = 100_000;
 
@@ -21,6 +39,12 @@ public record AllocationProblem(List<LayerOptions> layers, List<String> resource
         budgets = budgets.clone();
         ties = ties.stream().map(int[]::clone).toList();
         sharedInputs = sharedInputs.stream().map(int[]::clone).toList();
+        if (interactions != null) {
+            int n = layers.stream().mapToInt(LayerOptions::options).sum();
+            if (interactions.length != n || java.util.Arrays.stream(interactions).anyMatch(r -> r.length != n)) {
+                throw new IllegalArgumentException("interactions: one row and column per layer option, " + n);
+            }
+        }
         if (budgets.length != resources.size()) {
             throw new IllegalArgumentException("one budget per resource");
         }

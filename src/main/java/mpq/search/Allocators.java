@@ -17,7 +17,10 @@ public final class Allocators {
             .add("greedy", "from the costliest options, step down where sensitivity grows least per cost saved",
                     List.of(), true, GreedyAllocator::new)
             .add("lp", "OMPQ's linear programme (GLOP via OR-Tools) over relaxed choices, then rounded to integer "
-                    + "bits within the budgets; any budgets", List.of(), true, LpAllocator::new);
+                    + "bits within the budgets; any budgets", List.of(), true, LpAllocator::new)
+            .add("iqp", "CLADO's integer quadratic programme (CP-SAT via OR-Tools, 60 s limit): the table's "
+                    + "interactions between layers too (with --metric clado); any budgets", List.of(), true,
+                    IqpAllocator::new);
 
     public static Allocator byName(String name) {
         return REGISTRY.create(name);

@@ -64,7 +64,34 @@ public final class Problems {
         }
         List<String> resources = budgets.stream().map(b -> b.model().resource()).toList();
         double[] limits = budgets.stream().mapToDouble(Budget::limit).toArray();
-        return new AllocationProblem(layers, resources, limits, groups, disjointGroups(table.layers(), sharedInputs));
+        return new AllocationProblem(layers, resources, limits, groups, disjointGroups(table.layers(), sharedInputs),
+                interactions(table, layers, fixedCell, fixed));
+    }
+
+    /** The table's interactions over the problem's options (a fixed layer's one option is the fixed cell). */
+    private static double[][] interactions(SensitivityTable table, List<LayerOptions> layers, Bits fixedCell,
+                                           Set<String> fixed) {
+        if (table.interactions() == null) {
+            return null;
+        }
+        List<int[]> options = new ArrayList<>();   // (layer, table cell or −1) per problem option
+        for (int l = 0; l < layers.size(); l++) {
+            if (fixed.contains(table.layers().get(l))) {
+                options.add(new int[] {l, table.indexOf(fixedCell)});
+            } else {
+                for (int k = 0; k < table.cells().size(); k++) {
+                    options.add(new int[] {l, k});
+                }
+            }
+        }
+        double[][] out = new double[options.size()][options.size()];
+        for (int a = 0; a < out.length; a++) {
+            for (int b = 0; b < out.length; b++) {
+                int[] x = options.get(a), y = options.get(b);
+                out[a][b] = x[1] < 0 || y[1] < 0 || x[0] == y[0] ? 0 : table.interaction(x[0], x[1], y[0], y[1]);
+            }
+        }
+        return out;
     }
 
     /** The ties as index groups, overlapping groups united, singletons dropped. */

@@ -11,9 +11,32 @@ import mpq.quant.Bits;
 /**
  * How much quantizing each layer hurts, per candidate (weight bits, input activation bits) cell:
  * values[layer][cell], higher is worse. The allocators minimise the sum over layers of the chosen cells' values.
+ *
+ * @param interactions for metrics that measure layers together (CLADO), what choosing cell k of layer l together with
+ *                     cell j of layer m adds to the sum of their values: interactions[l·C + k][m·C + j] (C cells),
+ *                     symmetric, zero within a layer; null when the layers are taken as independent
  */
-public record SensitivityTable(String metric, List<String> layers, List<Bits> cells, double[][] values) {
+public record SensitivityTable(String metric, List<String> layers, List<Bits> cells, double[][] values,
+                               double[][] interactions) {
+    public SensitivityTable(String metric, List<String> layers, List<Bits> cells, double[][] values) {
+        this(metric, layers, cells, values, null);
+    }
+
     public SensitivityTable {
+        if (interactions != null) {
+            int n = layers.size() * cells.size();
+            double[][] copy = new double[n][];
+            if (interactions.length != n) {
+                throw new IllegalArgumentException("interactions: one row per (layer, cell), " + n);
+            }
+            for (int i = 0; i < n; i++) {
+                if (interactions[i].length != n) {
+                    throw new IllegalArgumentException("interactions: one value per (layer, cell) in row " + i);
+                }
+                copy[i] = interactions[i].clone();
+            }
+            interactions = copy;
+        }
         layers = List.copyOf(layers);
         cells = List.copyOf(cells);
         if (values.length != layers.size()) {
@@ -38,9 +61,14 @@ public record SensitivityTable(String metric, List<String> layers, List<Bits> ce
         return cells.indexOf(cell);
     }
 
-    /** The same table with other values (same layers and cells). */
+    /** The same table with other values (same layers, cells and interactions). */
     public SensitivityTable withValues(double[][] v) {
-        return new SensitivityTable(metric, layers, cells, v);
+        return new SensitivityTable(metric, layers, cells, v, interactions);
+    }
+
+    /** What cell k of layer l and cell j of layer m add together beyond their values (0 without interactions). */
+    public double interaction(int l, int k, int m, int j) {
+        return interactions == null ? 0 : interactions[l * cells.size() + k][m * cells.size() + j];
     }
 
     /** {"metric", "layers": [names], "bits": [w per cell], "a_bits": [a per cell], "values": [[per cell] per layer]}. */
@@ -59,6 +87,15 @@ public record SensitivityTable(String metric, List<String> layers, List<Bits> ce
             ArrayNode r = rows.addArray();
             for (double v : row) {
                 r.add(v);
+            }
+        }
+        if (interactions != null) {
+            ArrayNode ir = j.putArray("interactions");
+            for (double[] row : interactions) {
+                ArrayNode r = ir.addArray();
+                for (double v : row) {
+                    r.add(v);
+                }
             }
         }
         return j;
@@ -82,6 +119,16 @@ public record SensitivityTable(String metric, List<String> layers, List<Bits> ce
                 v[l][k] = j.path("values").path(l).path(k).asDouble(Double.NaN);
             }
         }
-        return new SensitivityTable(j.path("metric").asText(), names, cells, v);
+        double[][] inter = null;
+        if (j.path("interactions").isArray()) {
+            int n = names.size() * cells.size();
+            inter = new double[n][n];
+            for (int a = 0; a < n; a++) {
+                for (int b = 0; b < n; b++) {
+                    inter[a][b] = j.path("interactions").path(a).path(b).asDouble(Double.NaN);
+                }
+            }
+        }
+        return new SensitivityTable(j.path("metric").asText(), names, cells, v, inter);
     }
 }

@@ -219,6 +219,52 @@ class AllocatorsTest {
         assertTrue(optimal >= 20, "the rounded relaxation is mostly optimal on small instances: " + optimal + " of 40");
     }
 
+    /** The same random problem with symmetric interactions between the options of different layers, of both signs. */
+    private static AllocationProblem withInteractions(SplittableRandom r, AllocationProblem p) {
+        int n = p.layers().stream().mapToInt(LayerOptions::options).sum();
+        double[][] inter = new double[n][n];
+        double scale = p.layers().stream().mapToDouble(o -> o.sensitivity()[0]).average().orElse(1);
+        for (int l = 0; l < p.layers().size(); l++) {
+            for (int m = l + 1; m < p.layers().size(); m++) {
+                for (int k = 0; k < p.layers().get(l).options(); k++) {
+                    for (int j = 0; j < p.layers().get(m).options(); j++) {
+                        double v = scale * (r.nextDouble() - 0.3) * 0.5;
+                        inter[p.index(l, k)][p.index(m, j)] = v;
+                        inter[p.index(m, j)][p.index(l, k)] = v;
+                    }
+                }
+            }
+        }
+        return new AllocationProblem(p.layers(), p.resources(), p.budgets(), p.ties(), p.sharedInputs(), inter);
+    }
+
+    @Test
+    void iqpFindsTheOptimumWithInteractionsAndTies() {
+        SplittableRandom r = new SplittableRandom(6);
+        for (int trial = 0; trial < 25; trial++) {
+            List<int[]> ties = trial % 3 == 0 ? List.of(new int[] {0, 2}) : List.of();
+            AllocationProblem p = withInteractions(r, random(r, 4, r.nextDouble(), ties));
+            Allocation want = bruteForce(p), got = new IqpAllocator().solve(p);
+            assertTrue(got.cost()[0] <= p.budgets()[0], "trial " + trial);
+            assertEquals(want.sensitivity(), got.sensitivity(), 1e-6 * Math.abs(want.sensitivity()) + 1e-12,
+                    "trial " + trial);
+            assertEquals(0, got.gap(), "trial " + trial + ": proven optimal");
+            if (!ties.isEmpty()) {
+                assertEquals(got.choice()[0], got.choice()[2]);
+            }
+        }
+    }
+
+    @Test
+    void withoutInteractionsTheIqpIsTheIlp() {
+        SplittableRandom r = new SplittableRandom(7);
+        for (int trial = 0; trial < 10; trial++) {
+            AllocationProblem p = random(r, 5, r.nextDouble(), List.of());
+            assertEquals(new IlpAllocator().solve(p).sensitivity(), new IqpAllocator().solve(p).sensitivity(),
+                    1e-6 * new IlpAllocator().solve(p).sensitivity(), "trial " + trial);
+        }
+    }
+
     @Test
     void anInfeasibleBudgetNamesTheSmallestFeasibleOne() {
         SplittableRandom r = new SplittableRandom(4);
@@ -227,7 +273,7 @@ class AllocatorsTest {
         AllocationProblem tooSmall = new AllocationProblem(p.layers(), p.resources(),
                 new double[] {smallest - 1, Double.POSITIVE_INFINITY});
         for (Allocator a : new Allocator[] {new ParetoAllocator(), new GreedyAllocator(), new IlpAllocator(),
-                new LpAllocator()}) {
+                new LpAllocator(), new IqpAllocator()}) {
             InfeasibleBudgetException e = assertThrows(InfeasibleBudgetException.class, () -> a.solve(tooSmall));
             assertEquals(smallest, e.smallest());
             assertTrue(e.getMessage().contains("smallest feasible size is"), e.getMessage());
