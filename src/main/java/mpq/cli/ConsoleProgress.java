@@ -35,7 +35,9 @@ final class ConsoleProgress implements Progress {
         if (bar != null) {
             bar.stepBy(n);
         } else if (done >= nextReport || done == total) {
-            err.printf("%s: %d/%d (%.1f s)%n", task, done, total, (System.nanoTime() - startNanos) / 1e9);
+            double elapsed = (System.nanoTime() - startNanos) / 1e9;
+            err.printf("%s: %d/%d (%.1f s%s)%n", task, done, total, elapsed,
+                    done < total ? String.format("; about %.0f s left", elapsed * (total - done) / done) : "");
             nextReport = done + Math.max(1, total / 10);
         }
     }

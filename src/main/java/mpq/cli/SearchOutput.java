@@ -85,6 +85,7 @@ final class SearchOutput {
         j.put("bits", bitsJson);
         j.put("ties", r.allocated().ties().stream().map(List::copyOf).toList());
         j.put("total_sensitivity", r.allocated().allocation().sensitivity());
+        j.put("optimality_gap", r.allocated().allocation().gap());
         j.put("sensitivities", r.table().toJson());
         if (rank != null) {
             Map<String, Object> rj = new LinkedHashMap<>();
@@ -200,6 +201,10 @@ final class SearchOutput {
         }
         for (Set<String> group : r.allocated().ties()) {
             o.println("tied: " + String.join(" = ", group));
+        }
+        if (r.allocated().allocation().gap() > 0) {
+            o.printf("the allocator stopped at its time limit: the allocation is within %.2g%% of the optimum%n",
+                    100 * r.allocated().allocation().gap());
         }
         o.printf("weights: %,d bytes; %.4g GBOPs per example%n", r.weightBytes(), r.bops() / 1e9);
         if (top1 != null) {

@@ -22,7 +22,10 @@ public final class Metrics {
                     List.of(Need.LABELS), true, FisherMetric::new)
             .add("ompq", "OMPQ: orthogonality of the layers' features on one batch (linear CKA), importance "
                     + "× bits given up; no labels, one forward pass (pair it with --allocator lp)",
-                    List.of(), true, OmpqMetric::new);
+                    List.of(), true, OmpqMetric::new)
+            .add("clado", "CLADO: the loss change with each layer and each pair of layers quantized (weights), a "
+                    + "quadratic model projected onto the PSD cone; slow: pairs × cells² evaluations (pair it with "
+                    + "--allocator iqp; ilp reads its diagonal alone)", List.of(), false, CladoMetric::new);
 
     public static final List<String> NAMES = REGISTRY.names();
 
