@@ -4,24 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import mpq.Nets;
 import mpq.base.Progress;
-import mpq.data.Batches;
-import mpq.graph.Graph;
 import mpq.hardware.LayerShape;
 import mpq.hardware.SizeCost;
 import mpq.hardware.Budget;
 import mpq.quant.Bits;
-import mpq.quant.PostTrainingQuantizer;
 import mpq.quant.QuantConfig;
 import mpq.search.Allocation;
 import mpq.search.AllocationProblem;
 import mpq.search.IqpAllocator;
 import mpq.search.Problems;
-import mpq.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 /** CLADO's quadratic model: PSD, symmetric, and with no budget the widest bits everywhere. */
@@ -45,21 +39,7 @@ class CladoTest {
     }
 
     private static SensitivityContext context(QuantConfig cfg) {
-        Graph g = Nets.residual(51, true);
-        Nets n = new Nets(52);
-        List<Tensor> xs = new ArrayList<>();
-        List<int[]> labels = new ArrayList<>();
-        for (int b = 0; b < 2; b++) {
-            xs.add(n.random(2.0, 16, 3, 8, 8));
-            int[] l = new int[16];
-            for (int i = 0; i < 16; i++) {
-                l[i] = (i * 3 + b) % 5;
-            }
-            labels.add(l);
-        }
-        PostTrainingQuantizer.Calibrated cal = PostTrainingQuantizer.calibrate(g, new Batches(xs, labels, "random"), 2,
-                Progress.NONE);
-        return new SensitivityContext(cal, cfg, Bits.cells(new int[] {2, 3, 4, 8}, new int[] {8}), 2, 0, 1e-3, 30);
+        return MetricsTest.context(51, Bits.cells(new int[] {2, 3, 4, 8}, new int[] {8}), cfg);
     }
 
     @Test

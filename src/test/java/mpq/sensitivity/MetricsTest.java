@@ -27,9 +27,16 @@ class MetricsTest {
         return context(cells, QuantConfig.uniform(8, 8));
     }
 
-    private static SensitivityContext context(List<Bits> cells, QuantConfig cfg) {
-        Graph g = Nets.residual(41, true);
-        Nets n = new Nets(42);
+    /**
+     * The small residual CNN calibrated on 2 batches of 16 random inputs with labels 0–4 (shared by the metric tests).
+     */
+    static SensitivityContext context(List<Bits> cells, QuantConfig cfg) {
+        return context(41, cells, cfg);
+    }
+
+    static SensitivityContext context(long seed, List<Bits> cells, QuantConfig cfg) {
+        Graph g = Nets.residual(seed, true);
+        Nets n = new Nets(seed + 1);
         List<Tensor> xs = new ArrayList<>();
         List<int[]> labels = new ArrayList<>();
         for (int b = 0; b < 2; b++) {
