@@ -203,8 +203,8 @@ final class SearchOutput {
             o.println("tied: " + String.join(" = ", group));
         }
         if (r.allocated().allocation().gap() > 0) {
-            o.printf("the allocator stopped at its time limit: the allocation is within %.2g%% of the optimum%n",
-                    100 * r.allocated().allocation().gap());
+            o.printf("the allocator stopped at its time limit before proving this allocation optimal (relative gap "
+                    + "to its lower bound: %.3g)%n", r.allocated().allocation().gap());
         }
         o.printf("weights: %,d bytes; %.4g GBOPs per example%n", r.weightBytes(), r.bops() / 1e9);
         if (top1 != null) {
