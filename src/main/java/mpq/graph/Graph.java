@@ -122,6 +122,52 @@ public final class Graph {
         return new Graph(name, kept, inputs, outs, init, opset);
     }
 
+    /**
+     * The values the nodes from index first on read but do not compute — what earlier nodes or the model's inputs
+     * give them (initializers excluded) — plus any output computed before first.
+     */
+    public Set<String> readBefore(int first) {
+        Set<String> produced = new HashSet<>();
+        for (Node n : nodes.subList(first, nodes.size())) {
+            produced.addAll(n.outputs());
+        }
+        Set<String> cut = new java.util.LinkedHashSet<>();
+        for (Node n : nodes.subList(first, nodes.size())) {
+            for (String i : n.inputs()) {
+                if (!i.isEmpty() && !produced.contains(i) && !initializers.containsKey(i)) {
+                    cut.add(i);
+                }
+            }
+        }
+        for (ValueInfo o : outputs) {
+            if (!produced.contains(o.name()) && !initializers.containsKey(o.name())) {
+                cut.add(o.name());
+            }
+        }
+        return cut;
+    }
+
+    /**
+     * The nodes from index first on as a graph of their own: its inputs are {@link #readBefore}(first), declared by
+     * describe; the same outputs; the initializers those nodes read. Running it on the values the whole graph
+     * computes there gives the whole graph's outputs, without the work before first.
+     */
+    public Graph suffix(int first, java.util.function.Function<String, ValueInfo> describe) {
+        List<Node> kept = nodes.subList(first, nodes.size());
+        Set<String> read = new HashSet<>();
+        for (Node n : kept) {
+            read.addAll(n.inputs());
+        }
+        Map<String, Attributes.Constant> init = new LinkedHashMap<>();
+        for (Map.Entry<String, Attributes.Constant> e : initializers.entrySet()) {
+            if (read.contains(e.getKey())) {
+                init.put(e.getKey(), e.getValue());
+            }
+        }
+        List<ValueInfo> in = readBefore(first).stream().map(describe).toList();
+        return new Graph(name, kept, in, outputs, init, opset);
+    }
+
     private static Set<String> available(List<ValueInfo> inputs, Set<String> initializers) {
         Set<String> s = new HashSet<>(initializers);
         for (ValueInfo v : inputs) {

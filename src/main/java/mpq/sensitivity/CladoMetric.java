@@ -31,8 +31,9 @@ import mpq.tensor.Tensor;
  * <p>Measured relative to the widest cell: its row is 0 and its pairs are not measured (two layers at 7 or 8 bits
  * interact by little). Layers the search keeps at 8 bits (first and last) are not measured. Activations stay float
  * (weights only, as CLADO's reference measures), so the cells must share one activation width. The measurements are
- * L·C single and L(L − 1)/2 · (C − 1)² pair evaluations of the network: the default 6 weight widths of ResNet-20 make
- * 153 × 25 pairs; fewer --bits make it quadratically cheaper. A negligible tie-break (10⁻⁹ of the largest value per
+ * L·C single and L(L − 1)/2 · (C − 1)² pair evaluations, each of the network from the first changed layer on (on
+ * the float network's values there, computed once): the default 6 weight widths of ResNet-20 make 153 × 25 pairs;
+ * fewer --bits make it quadratically cheaper. A negligible tie-break (10⁻⁹ of the largest value per
  * bit given up) makes "no budget" choose the widest cell everywhere, and a layer's value at fewer bits is raised to
  * its largest at more bits where noise put it below (adding to a PSD matrix's diagonal keeps it PSD).
  */
@@ -79,31 +80,42 @@ public final class CladoMetric implements SensitivityMetric {
                 (long) searched.size() * nc + pairs);
         double[][] inter = new double[layers.size() * nc][layers.size() * nc];
         try (losses) {
-            for (int l : searched) {
+            // Each layer's evaluations run from that layer on, on the float network's values there.
+            for (int a = 0; a < searched.size(); a++) {
+                int l = searched.get(a);
+                losses.from(l);
                 for (int k = 0; k < nc; k++) {
                     single[l][k] = Math.max(0, losses.change(Map.of(l, k)));
                     progress.advance(1);
                 }
-            }
-            for (int a = 0; a < searched.size(); a++) {
                 for (int b = a + 1; b < searched.size(); b++) {
-                    int l = searched.get(a), m = searched.get(b);
+                    int m = searched.get(b);
                     for (int k = 0; k < nc; k++) {
                         for (int j = 0; j < nc; j++) {
-                            if (k == top || j == top) {
-                                continue;
+                            if (k != top && j != top) {
+                                inter[l * nc + k][m * nc + j] = Math.max(0, losses.change(Map.of(l, k, m, j)));
+                                progress.advance(1);
                             }
-                            double both = Math.max(0, losses.change(Map.of(l, k, m, j)));
-                            double cross = both - single[l][k] - single[m][j];
-                            inter[l * nc + k][m * nc + j] = cross;
-                            inter[m * nc + j][l * nc + k] = cross;
-                            progress.advance(1);
                         }
                     }
                 }
             }
         } finally {
             progress.close();
+        }
+        for (int a = 0; a < searched.size(); a++) {   // the pairs' losses less the singles': cross terms
+            for (int b = a + 1; b < searched.size(); b++) {
+                int l = searched.get(a), m = searched.get(b);
+                for (int k = 0; k < nc; k++) {
+                    for (int j = 0; j < nc; j++) {
+                        if (k != top && j != top) {
+                            double cross = inter[l * nc + k][m * nc + j] - single[l][k] - single[m][j];
+                            inter[l * nc + k][m * nc + j] = cross;
+                            inter[m * nc + j][l * nc + k] = cross;
+                        }
+                    }
+                }
+            }
         }
         return projected(ctx, single, inter, searched, top);
     }
@@ -181,19 +193,24 @@ public final class CladoMetric implements SensitivityMetric {
     }
 
     /**
-     * The network with the searched layers' weights as inputs, so one plan serves every evaluation: the loss change
-     * on the examples when some layers take quantized weights.
+     * The network with the searched layers' weights as inputs, run from a layer on ({@link Graph#suffix}) on the
+     * values the float network computes there (kept once per batch), so that one plan serves every evaluation that
+     * starts at that layer: the loss change on the examples when some layers take quantized weights.
      */
     private static final class Losses2 implements AutoCloseable {
         private final SensitivityContext ctx;
-        private final Executor ex;
+        private final Graph whole;
         private final String logits;
         private final List<Map<String, Tensor>> batches = new ArrayList<>();
+        private final List<Map<String, Tensor>> cached = new ArrayList<>();
         private final List<int[]> labels = new ArrayList<>();
         private final List<Tensor> reference = new ArrayList<>();
         private final Map<Integer, Tensor> floatWeights = new HashMap<>();
         private final Map<Integer, Tensor[]> quantized = new HashMap<>();
+        private final Map<Integer, Integer> firstNode = new HashMap<>();
         private final double base;
+        private Executor ex;
+        private Graph suffix;
 
         Losses2(SensitivityContext ctx, List<Integer> searched) {
             this.ctx = ctx;
@@ -212,10 +229,14 @@ public final class CladoMetric implements SensitivityMetric {
                             ctx.cells().get(k).w(), Estimators.byName(spec.weightEstimator())).apply(w.tensor());
                 }
                 quantized.put(l, q);
+                firstNode.put(l, g.nodes().indexOf(layer.node()));
             }
-            Graph withInputs = new Graph(g.name(), g.nodes(), inputs, g.outputs(), init, g.opset());
-            logits = LossInput.of(withInputs);
-            ex = new Executor(withInputs, ctx.threads(), java.util.Set.of(logits));
+            whole = new Graph(g.name(), g.nodes(), inputs, g.outputs(), init, g.opset());
+            logits = LossInput.of(whole);
+            java.util.Set<String> keep = new java.util.HashSet<>(java.util.Set.of(logits));
+            for (int l : searched) {
+                keep.addAll(whole.readBefore(firstNode.get(l)));
+            }
             String single = g.inputs().getFirst().name();
             int count = 0;
             for (int b = 0; b < ctx.data().batches() && count < EXAMPLES; b++) {
@@ -231,31 +252,64 @@ public final class CladoMetric implements SensitivityMetric {
             }
             boolean kl = labels.isEmpty();
             double sum = 0;
-            for (int b = 0; b < batches.size(); b++) {
-                Tensor y = run(b, Map.of());
-                reference.add(y.copy());
-                sum += kl ? 0 : loss(b, y);
+            try (Executor full = new Executor(whole, ctx.threads(), keep)) {
+                for (int b = 0; b < batches.size(); b++) {
+                    Map<String, Tensor> in = new HashMap<>(batches.get(b));
+                    floatWeights.forEach((l, w) -> in.put(ctx.layers().get(l).weight(), w));
+                    full.run(in);
+                    Map<String, Tensor> values = new HashMap<>();
+                    for (String v : keep) {
+                        if (!in.containsKey(v)) {
+                            values.put(v, full.value(v).copy());
+                        }
+                    }
+                    cached.add(values);
+                    reference.add(values.get(logits));
+                    sum += kl ? 0 : loss(b, values.get(logits));
+                }
             }
             base = sum;
         }
 
-        /** L(quantized) − L(float), the layers in which take the given cells. */
+        /** Evaluations from now on change layer l first (and perhaps later ones). */
+        void from(int l) {
+            close();
+            Map<String, ValueInfo> declared = new HashMap<>();
+            whole.inputs().forEach(v -> declared.put(v.name(), v));
+            suffix = whole.suffix(firstNode.get(l), v -> {
+                if (declared.containsKey(v)) {
+                    return declared.get(v);
+                }
+                Tensor t = cached.getFirst().get(v);
+                int[] dims = t.shape();
+                if (dims.length > 0 && dims[0] == batches.getFirst().values().iterator().next().dim(0)) {
+                    dims[0] = -1;   // batches differ in size
+                }
+                return new ValueInfo(v, t.type(), dims);
+            });
+            ex = new Executor(suffix, ctx.threads(), java.util.Set.of(logits));
+        }
+
+        /** L(quantized) − L(float), the layers in cells taking those cells (none before the one given to from). */
         double change(Map<Integer, Integer> cells) {
             double sum = 0;
             for (int b = 0; b < batches.size(); b++) {
-                sum += loss(b, run(b, cells));
+                Map<String, Tensor> in = new HashMap<>();
+                for (ValueInfo v : suffix.inputs()) {
+                    Tensor t = batches.get(b).get(v.name());
+                    in.put(v.name(), t != null ? t : cached.get(b).get(v.name()));
+                }
+                for (Map.Entry<Integer, Tensor> e : floatWeights.entrySet()) {   // the weights the suffix reads
+                    String w = ctx.layers().get(e.getKey()).weight();
+                    if (in.containsKey(w)) {
+                        Integer k = cells.get(e.getKey());
+                        in.put(w, k == null ? e.getValue() : quantized.get(e.getKey())[k]);
+                    }
+                }
+                ex.run(in);
+                sum += loss(b, ex.value(logits));
             }
             return (sum - base) / batches.size();
-        }
-
-        private Tensor run(int b, Map<Integer, Integer> cells) {
-            Map<String, Tensor> in = new HashMap<>(batches.get(b));
-            for (Map.Entry<Integer, Tensor> e : floatWeights.entrySet()) {
-                Integer k = cells.get(e.getKey());
-                in.put(ctx.layers().get(e.getKey()).weight(), k == null ? e.getValue() : quantized.get(e.getKey())[k]);
-            }
-            ex.run(in);
-            return ex.value(logits);
         }
 
         /** The batch's loss: cross-entropy with labels, else KL from the float outputs (mean per example). */
@@ -267,7 +321,10 @@ public final class CladoMetric implements SensitivityMetric {
 
         @Override
         public void close() {
-            ex.close();
+            if (ex != null) {
+                ex.close();
+                ex = null;
+            }
         }
     }
 }
