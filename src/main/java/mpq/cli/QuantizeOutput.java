@@ -63,6 +63,7 @@ final class QuantizeOutput {
 
     private List<SparqStatistics.Layer> sparsity = List.of();
     private EvalResult withoutWindows;
+    private double windowBops, eightBitBops;   // per example, with SPARQ: through the windows and without them
 
     /** Adds what SPARQ's windows meet per layer input, and top-1 of the 8-bit model without them (null: not run). */
     QuantizeOutput withSparsity(List<SparqStatistics.Layer> layers, EvalResult eightBit) {
@@ -78,8 +79,10 @@ final class QuantizeOutput {
             o.put("top1_without_windows", eightBit.top1());
             o.put("top1_correct_without_windows", eightBit.top1Correct());
         }
-        o.put("bops_per_example", BopsCost.of(r.floatGraph(), r.recipe()));
-        o.put("bops_per_example_without_windows", BopsCost.of(r.floatGraph(), r.recipe().withSparq(null)));
+        windowBops = BopsCost.of(r.floatGraph(), r.recipe());
+        eightBitBops = BopsCost.of(r.floatGraph(), r.recipe().withSparq(null));
+        o.put("bops_per_example", windowBops);
+        o.put("bops_per_example_without_windows", eightBitBops);
         o.put("not_windowed", notWindowed());
         o.put("layers", layers.stream().map(QuantizeOutput::json).toList());
         json.put("sparq", o);
@@ -267,11 +270,9 @@ final class QuantizeOutput {
             o.println("read without windows (signed or narrow input): " + (plain.size() <= 3 ? String.join(", ", plain)
                     : plain.size() + " layers, e.g. " + plain.getFirst() + " (--json lists them: sparq.not_windowed)"));
         }
-        double bops = BopsCost.of(r.floatGraph(), r.recipe()), plainBops = BopsCost.of(r.floatGraph(),
-                r.recipe().withSparq(null));
         o.printf("bit operations per example: %.4g G through the windows (a SPARQ multiplier takes %d bits of each "
-                + "value), %.4g G for the 8-bit model: %.2fx fewer%n", bops / 1e9, w.bits(), plainBops / 1e9,
-                plainBops / bops);
+                + "value), %.4g G for the 8-bit model: %.2fx fewer%n", windowBops / 1e9, w.bits(),
+                eightBitBops / 1e9, eightBitBops / windowBops);
         if (withoutWindows != null) {
             o.printf("top-1 of the 8-bit model without windows: %.2f%% (%d/%d)%n", 100 * withoutWindows.top1(),
                     withoutWindows.top1Correct(), withoutWindows.count());

@@ -84,12 +84,16 @@ public final class Calibration {
         return out;
     }
 
-    /** Runs g over all of data (in pieces that fit), keeping the named values, and hands the executor on after each. */
-    static void passes(Graph g, Set<String> keep, Batches data, int threads, java.util.function.Consumer<Executor> each) {
+    /**
+     * Runs g over all of data (in pieces that fit), keeping the named values, and hands the executor and the piece's
+     * inputs on after each.
+     */
+    static void passes(Graph g, Set<String> keep, Batches data, int threads,
+                       java.util.function.BiConsumer<Executor, Map<String, Tensor>> each) {
         try (Executor ex = new Executor(g, threads, keep)) {
             for (Map<String, Tensor> part : parts(ex, g, data)) {
                 ex.run(part);
-                each.accept(ex);
+                each.accept(ex, part);
             }
         }
     }
@@ -97,22 +101,19 @@ public final class Calibration {
     /** Per-channel means of the named values over all calibration examples (channel = axis 1). */
     public static Map<String, double[]> channelMeans(Graph g, List<String> values, Batches data, int threads) {
         Map<String, double[]> sums = new LinkedHashMap<>();
-        long counted = 0;
-        try (Executor ex = new Executor(g, threads, Set.copyOf(values))) {
-            for (Map<String, Tensor> part : parts(ex, g, data)) {
-                ex.run(part);
-                for (String v : values) {
-                    Tensor t = ex.value(v);
-                    double[] s = sums.computeIfAbsent(v, k -> new double[t.rank() > 1 ? t.dim(1) : 1]);
-                    addChannelSums(t, s);
-                }
-                counted += part.values().iterator().next().dim(0);
+        long[] counted = {0};
+        passes(g, Set.copyOf(values), data, threads, (ex, part) -> {
+            for (String v : values) {
+                Tensor t = ex.value(v);
+                double[] s = sums.computeIfAbsent(v, k -> new double[t.rank() > 1 ? t.dim(1) : 1]);
+                addChannelSums(t, s);
             }
-        }
+            counted[0] += part.values().iterator().next().dim(0);
+        });
         for (Map.Entry<String, double[]> e : sums.entrySet()) {
             double[] s = e.getValue();
             for (int c = 0; c < s.length; c++) {
-                s[c] /= counted;
+                s[c] /= counted[0];
             }
         }
         return sums;

@@ -116,7 +116,7 @@ public final class PostTrainingQuantizer {
                     noise == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(meanSquare / noise)));
         }
 
-        SparqWindows windows = cfg.representation() instanceof SparqRepresentation s ? s.windows() : null;
+        SparqWindows windows = cfg.sparq();
         QuantRecipe recipe = new QuantRecipe(layerQuants, actQuants, Map.of(), cfg.target(), embeddings(g, cfg),
                 windows);
         if (windows != null && recipe.windowedLayers().isEmpty()) {

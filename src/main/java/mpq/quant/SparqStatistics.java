@@ -55,10 +55,9 @@ public final class SparqStatistics {
             levelsOf.put(l.name(), window.input(0));
             WeightLayer wl = WeightLayer.of(layer, quantized.initializers());
             QuantParams p = r.activation(l.input()).params();
-            counts.put(l.name(), new Counts(p.scale(0), p.grid().qmax(), r.sparq(), wl.inputChannelAxis(),
-                    wl.inputGroupChannels(quantized)));
+            counts.put(l.name(), new Counts(p, r.sparq(), wl.inputChannelAxis(), wl.inputGroupChannels(quantized)));
         }
-        Calibration.passes(quantized, java.util.Set.copyOf(levelsOf.values()), data, threads, ex -> {
+        Calibration.passes(quantized, java.util.Set.copyOf(levelsOf.values()), data, threads, (ex, part) -> {
             for (Map.Entry<String, String> e : levelsOf.entrySet()) {
                 counts.get(e.getKey()).add(ex.value(e.getValue()));
             }
@@ -81,14 +80,13 @@ public final class SparqStatistics {
         final int[] table, pairTable;
         long values, zeros, pairs, zeroPairs, onePairs, changed;
 
-        Counts(float scale, int qmax, SparqWindows w, int axis, int groupChannels) {
-            this.scale = scale;
-            this.qmax = qmax;
+        Counts(QuantParams p, SparqWindows w, int axis, int groupChannels) {
+            this.scale = p.scale(0);
+            this.qmax = p.grid().qmax();
             this.axis = axis;
             this.groupChannels = groupChannels;
-            int bits = 32 - Integer.numberOfLeadingZeros(qmax);
-            table = w.table(bits);
-            pairTable = w.pairTable(bits);
+            table = w.table(p.grid().bits());
+            pairTable = w.pairTable(p.grid().bits());
             paired = w.pairs();
         }
 

@@ -28,14 +28,14 @@ import mpq.tensor.Tensor;
  * keeping all layers at their widest cell; the table holds G's diagonal halves as values and its cross terms as
  * interactions, for the iqp allocator (the ilp allocator reads the diagonal alone: CLADO's naive mode).
  *
- * <p>Measured relative to the widest cell: its row is 0 and its pairs are not measured (two layers at 7 or 8 bits
- * interact by little). Layers the search keeps at 8 bits (first and last) are not measured. Activations stay float
- * (weights only, as CLADO's reference measures), so the cells must share one activation width. The measurements are
- * L·C single and L(L − 1)/2 · (C − 1)² pair evaluations, each of the network from the first changed layer on (on
- * the float network's values there, computed once): the default 6 weight widths of ResNet-20 make 153 × 25 pairs;
- * fewer --bits make it quadratically cheaper. A negligible tie-break (10⁻⁹ of the largest value per
- * bit given up) makes "no budget" choose the widest cell everywhere, and a layer's value at fewer bits is raised to
- * its largest at more bits where noise put it below (adding to a PSD matrix's diagonal keeps it PSD).
+ * <p>Measured relative to the widest cell: its value is 0, and neither it nor its pairs are measured (two layers at
+ * 7 or 8 bits interact by little). Layers the search keeps at 8 bits (first and last) are not measured. Activations
+ * stay float (weights only, as CLADO's reference measures), so the cells must share one activation width. The
+ * measurements are L·(C − 1) single and L(L − 1)/2 · (C − 1)² pair evaluations, each of the network from the first
+ * changed layer on (on the float network's values there, computed once): the default 6 weight widths of ResNet-20
+ * make 153 × 25 pairs; fewer --bits make it quadratically cheaper. A negligible tie-break (10⁻⁹ of the largest value
+ * per bit given up) makes "no budget" choose the widest cell everywhere, and a layer's value at fewer bits is raised
+ * to its largest at more bits where noise put it below (adding to a PSD matrix's diagonal keeps it PSD).
  */
 public final class CladoMetric implements SensitivityMetric {
     /** Calibration examples the losses are measured on. */
@@ -49,7 +49,7 @@ public final class CladoMetric implements SensitivityMetric {
     @Override
     public double passes(SensitivityContext ctx) {
         int l = searched(ctx).size(), c = ctx.cells().size();
-        double evaluations = 1 + (double) l * c + l * (l - 1) / 2.0 * (c - 1) * (c - 1);
+        double evaluations = 1 + (double) l * (c - 1) + l * (l - 1) / 2.0 * (c - 1) * (c - 1);
         return evaluations * Math.min(EXAMPLES, ctx.data().examples()) / Math.max(1, ctx.data().examples()) / 3;
     }
 
@@ -73,11 +73,11 @@ public final class CladoMetric implements SensitivityMetric {
         List<Bits> cells = ctx.cells();
         int nc = cells.size(), top = widest(cells);
         List<Integer> searched = searched(ctx);
-        Losses2 losses = new Losses2(ctx, searched);
+        LossChanges losses = new LossChanges(ctx, searched);
         double[][] single = new double[layers.size()][nc];
         int pairs = searched.size() * (searched.size() - 1) / 2 * (nc - 1) * (nc - 1);
-        progress.start("clado: " + searched.size() * nc + " single and " + pairs + " pair evaluations",
-                (long) searched.size() * nc + pairs);
+        int singles = searched.size() * (nc - 1);
+        progress.start("clado: " + singles + " single and " + pairs + " pair evaluations", (long) singles + pairs);
         double[][] inter = new double[layers.size() * nc][layers.size() * nc];
         try (losses) {
             // Each layer's evaluations run from that layer on, on the float network's values there.
@@ -85,8 +85,10 @@ public final class CladoMetric implements SensitivityMetric {
                 int l = searched.get(a);
                 losses.from(l);
                 for (int k = 0; k < nc; k++) {
-                    single[l][k] = Math.max(0, losses.change(Map.of(l, k)));
-                    progress.advance(1);
+                    if (k != top) {   // the widest cell is the reference: its value is 0
+                        single[l][k] = Math.max(0, losses.change(Map.of(l, k)));
+                        progress.advance(1);
+                    }
                 }
                 for (int b = a + 1; b < searched.size(); b++) {
                     int m = searched.get(b);
@@ -197,7 +199,7 @@ public final class CladoMetric implements SensitivityMetric {
      * values the float network computes there (kept once per batch), so that one plan serves every evaluation that
      * starts at that layer: the loss change on the examples when some layers take quantized weights.
      */
-    private static final class Losses2 implements AutoCloseable {
+    private static final class LossChanges implements AutoCloseable {
         private final SensitivityContext ctx;
         private final Graph whole;
         private final String logits;
@@ -212,7 +214,7 @@ public final class CladoMetric implements SensitivityMetric {
         private Executor ex;
         private Graph suffix;
 
-        Losses2(SensitivityContext ctx, List<Integer> searched) {
+        LossChanges(SensitivityContext ctx, List<Integer> searched) {
             this.ctx = ctx;
             Graph g = ctx.graph();
             Map<String, Attributes.Constant> init = new LinkedHashMap<>(g.initializers());
