@@ -65,7 +65,7 @@ final class DistillCommand implements Callable<Integer> {
                 .batch()), iterations, lr, seed);
         Distiller.Result r = Distiller.distill(g, model.toString(), s, common.threads(), new ConsoleProgress());
         List<Tensor> batches = r.data().list();
-        Tensor all = concat(batches);
+        Tensor all = Tensor.concat0(batches);
         Npy.write(all, out);
         Map<String, Object> j = new LinkedHashMap<>();
         j.put("model", model.toString());
@@ -86,21 +86,5 @@ final class DistillCommand implements Callable<Integer> {
                     r.initialLoss(), r.finalLoss(), r.initialLoss() / r.finalLoss(), out);
         }
         return 0;
-    }
-
-    private static Tensor concat(List<Tensor> parts) {
-        int n = 0;
-        for (Tensor t : parts) {
-            n += t.dim(0);
-        }
-        int[] shape = parts.getFirst().shape();
-        shape[0] = n;
-        Tensor all = Tensor.zeros(shape);
-        int at = 0;
-        for (Tensor t : parts) {
-            System.arraycopy(t.data(), 0, all.data(), at, t.size());
-            at += t.size();
-        }
-        return all;
     }
 }

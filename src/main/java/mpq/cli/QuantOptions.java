@@ -5,6 +5,7 @@ import java.util.List;
 import mpq.deploy.Target;
 import mpq.deploy.Targets;
 import mpq.quant.QuantConfig;
+import mpq.quant.Reconstruction;
 import mpq.quant.Refiners;
 import mpq.quant.SparqWindows;
 import picocli.CommandLine.Option;
@@ -30,8 +31,35 @@ final class QuantOptions {
     boolean keepFirstLast;
 
     @Option(names = "--refine", split = ",", paramLabel = "NAME", description = "Refiners to run after quantization, "
-            + "in order (mpq methods lists them): e.g. bias-correction.")
+            + "in order (mpq methods lists them): bias-correction, adaround (learned rounding, layer by layer), "
+            + "brecq (learned rounding on blocks found in the graph, then activation steps).")
     List<String> refine = List.of();
+
+    @Option(names = "--recon-iters", paramLabel = "N", description = "adaround/brecq: rounding iterations per layer or "
+            + "block (default: " + Reconstruction.Settings.ITERATIONS + "; the papers use 10,000–20,000).")
+    int reconIters = Reconstruction.Settings.ITERATIONS;
+
+    @Option(names = "--recon-act-iters", paramLabel = "N", description = "adaround/brecq: iterations learning the "
+            + "steps of each unit's activations below 8 bits, after its rounding (default: "
+            + Reconstruction.Settings.ACT_ITERATIONS + "; 0 keeps the estimator's steps).")
+    int reconActIters = Reconstruction.Settings.ACT_ITERATIONS;
+
+    @Option(names = "--recon-batch", paramLabel = "B", description = "adaround/brecq: calibration examples per "
+            + "iteration (default: " + Reconstruction.Settings.BATCH + ").")
+    int reconBatch = Reconstruction.Settings.BATCH;
+
+    @Option(names = "--recon-lambda", paramLabel = "L", description = "adaround/brecq: weight of the regulariser that "
+            + "drives every rounding to floor or ceil (default: " + Reconstruction.Settings.LAMBDA + ").")
+    double reconLambda = Reconstruction.Settings.LAMBDA;
+
+    @Option(names = "--recon-loss", paramLabel = "L", description = "adaround/brecq: mse (squared error of the unit's "
+            + "output; default) or fisher (each element weighted by the squared gradient of the float network's "
+            + "cross-entropy there; needs labels).")
+    String reconLoss = "mse";
+
+    @Option(names = "--recon-seed", paramLabel = "S", description = "adaround/brecq: seed of the batch draws "
+            + "(default: 0).")
+    long reconSeed;
 
     @Option(names = "--bias-correction", description = "The same as --refine bias-correction: each layer's bias "
             + "absorbs the mean shift quantization causes, measured on the calibration data.")
@@ -101,7 +129,13 @@ final class QuantOptions {
         }
         return new QuantConfig(new QuantConfig.LayerSpec(wBits, aBits, !perTensor, weightEstimator, actEstimator),
                 keepFirstLast, List.of(), refiners(), target()).withEmbeddings(embeddingBits,
-                mpq.quant.RowwiseQuantizer.Method.of(embeddingMethod)).withSparq(sparq());
+                mpq.quant.RowwiseQuantizer.Method.of(embeddingMethod)).withSparq(sparq())
+                .withReconstruction(reconstruction());
+    }
+
+    Reconstruction.Settings reconstruction() {
+        return new Reconstruction.Settings(reconIters, reconBatch, reconLambda, Reconstruction.Loss.of(reconLoss),
+                reconActIters, reconSeed);
     }
 
     /** The command-line options that restate these choices (defaults left out), for printing reproducible commands. */
@@ -124,6 +158,27 @@ final class QuantOptions {
         }
         if (!refiners().isEmpty()) {
             o.addAll(List.of("--refine", String.join(",", refiners())));
+        }
+        if (refiners().contains(Refiners.ADAROUND) || refiners().contains(Refiners.BRECQ)) {
+            Reconstruction.Settings r = reconstruction(), d = Reconstruction.Settings.defaults();
+            if (r.iterations() != d.iterations()) {
+                o.addAll(List.of("--recon-iters", Integer.toString(r.iterations())));
+            }
+            if (r.actIterations() != d.actIterations()) {
+                o.addAll(List.of("--recon-act-iters", Integer.toString(r.actIterations())));
+            }
+            if (r.batch() != d.batch()) {
+                o.addAll(List.of("--recon-batch", Integer.toString(r.batch())));
+            }
+            if (r.lambda() != d.lambda()) {
+                o.addAll(List.of("--recon-lambda", Double.toString(r.lambda())));
+            }
+            if (r.loss() != d.loss()) {
+                o.addAll(List.of("--recon-loss", r.loss().label));
+            }
+            if (r.seed() != d.seed()) {
+                o.addAll(List.of("--recon-seed", Long.toString(r.seed())));
+            }
         }
         return o;
     }

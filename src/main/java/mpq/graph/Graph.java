@@ -168,6 +168,43 @@ public final class Graph {
         return new Graph(name, kept, in, outputs, init, opset);
     }
 
+    /**
+     * The part of the graph from one value to others: the nodes that depend on from and that the values to depend on,
+     * as a graph whose one input is from (declared as given) and whose outputs are to (float, shape known at run
+     * time). Every other value those nodes read must be an initializer: the part must have from as its one entry.
+     */
+    public Graph region(ValueInfo from, List<String> to) {
+        Set<String> after = new HashSet<>(Set.of(from.name()));
+        for (Node n : nodes) {
+            if (n.inputs().stream().anyMatch(after::contains)) {
+                after.addAll(n.outputs());
+            }
+        }
+        Set<Node> before = new HashSet<>(prefix(to).nodes());
+        List<Node> kept = nodes.stream().filter(n -> before.contains(n)
+                && n.inputs().stream().anyMatch(after::contains)).toList();
+        Set<String> produced = new HashSet<>(Set.of(from.name(), ""));
+        Map<String, Attributes.Constant> init = new LinkedHashMap<>();
+        for (Node n : kept) {
+            for (String i : n.inputs()) {
+                if (initializers.containsKey(i)) {
+                    init.put(i, initializers.get(i));
+                } else if (!produced.contains(i)) {
+                    throw new IllegalArgumentException("node " + n.describe() + " reads '" + i + "' from outside the "
+                            + "part from '" + from.name() + "' to " + to);
+                }
+            }
+            produced.addAll(n.outputs());
+        }
+        for (String o : to) {
+            if (!produced.contains(o)) {
+                throw new IllegalArgumentException("'" + o + "' does not depend on '" + from.name() + "'");
+            }
+        }
+        List<ValueInfo> outs = to.stream().map(o -> new ValueInfo(o, mpq.tensor.DType.FLOAT, new int[0])).toList();
+        return new Graph(name, kept, List.of(from), outs, init, opset);
+    }
+
     private static Set<String> available(List<ValueInfo> inputs, Set<String> initializers) {
         Set<String> s = new HashSet<>(initializers);
         for (ValueInfo v : inputs) {

@@ -22,7 +22,8 @@ public final class BiasCorrection implements Refiner {
     }
 
     @Override
-    public QuantRecipe refine(PostTrainingQuantizer.Calibrated c, QuantRecipe recipe, int threads, Progress progress) {
+    public QuantRecipe refine(PostTrainingQuantizer.Calibrated c, QuantRecipe recipe, QuantConfig cfg, int threads,
+                              Progress progress) {
         return apply(c.floatGraph(), recipe, c.data(), threads, progress);
     }
 

@@ -16,7 +16,7 @@ import mpq.tensor.Tensor;
 
 /**
  * Builds the simulated quantized model from a float graph and a recipe: every quantized weight is replaced by its
- * quantized-dequantized values, biases (corrected ones where bias correction changed them) are rounded to the int32
+ * quantized-dequantized values (the learned integers where a refiner set them), biases (corrected ones where bias correction changed them) are rounded to the int32
  * grid a deployed model stores them on ({@link BiasQuant}), and each quantized activation gets an mpq.FakeQuant node
  * that all of the value's readers then read instead.
  */
@@ -39,7 +39,7 @@ public final class FakeQuantPass {
                 throw new IllegalArgumentException("recipe layer '" + l.name() + "': weight '" + l.weight()
                         + "' is not in the graph");
             }
-            init.put(l.weight(), new Attributes.Constant(l.weightParams().apply(w), DType.FLOAT));
+            init.put(l.weight(), new Attributes.Constant(recipe.quantizedWeight(l, w), DType.FLOAT));
             Node n = layerNodes.get(l.name());
             // The flag lets a target keep wider weights (depthwise kernels are exact); a recipe must not claim it.
             WeightLayer layer = n == null ? null : WeightLayer.of(n, g.initializers());

@@ -81,7 +81,6 @@ public final class PostTrainingQuantizer {
 
         Map<String, Integer> actBits = activationBits(targets, specs, cfg.defaults().actBits());
         List<QuantRecipe.LayerQuant> layerQuants = new ArrayList<>();
-        List<LayerReport> layerReports = new ArrayList<>();
         for (WeightLayer l : targets.layers()) {
             QuantConfig.LayerSpec s = specs.get(l.name());
             // The input may be wider than the layer asked for (shared with a wider reader): the target decides on it.
@@ -96,24 +95,16 @@ public final class PostTrainingQuantizer {
                     Estimators.byName(s.weightEstimator()));
             layerQuants.add(new QuantRecipe.LayerQuant(l.name(), l.node().opType(), l.depthwise(g), l.weight(),
                     l.input(), wBits, s.actBits(), p, s.weightEstimator()));
-            layerReports.add(new LayerReport(l.name(), l.node().opType(), w.size(), wBits, s.actBits(),
-                    s.perChannel(), targets.isEdge(l), WeightQuantizer.sqnrDb(w, p.apply(w))));
         }
 
         Map<String, Histogram> hist = c.histograms();
         List<QuantRecipe.ActivationQuant> actQuants = new ArrayList<>();
-        List<ActivationReport> actReports = new ArrayList<>();
         for (QuantTargets.Activation a : targets.activations()) {
             QuantConfig.LayerSpec s = a.readers().isEmpty() ? cfg.defaults() : specs.get(a.readers().getFirst().name());
             int bits = actBits.get(a.value());
             Histogram h = hist.get(a.value());
             QuantParams p = cfg.representation().activationParams(h, bits, Estimators.byName(s.actEstimator()));
             actQuants.add(new QuantRecipe.ActivationQuant(a.value(), p, s.actEstimator()));
-            double meanSquare = h.count() == 0 ? 0 : h.sumOfSquares() / h.count();
-            double noise = new QuantError(h).meanSquared(p);
-            Range chosen = p.range(0);
-            actReports.add(new ActivationReport(a.value(), bits, h.min(), h.max(), chosen.lo(), chosen.hi(),
-                    noise == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(meanSquare / noise)));
         }
 
         SparqWindows windows = cfg.sparq();
@@ -124,9 +115,38 @@ public final class PostTrainingQuantizer {
                     + windows.bits() + " bits (SPARQ windows the inputs that come from a ReLU, at --a-bits 8)");
         }
         for (String name : cfg.refiners()) {
-            recipe = Refiners.byName(name).refine(c, recipe, threads, progress);
+            recipe = Refiners.byName(name).refine(c, recipe, cfg, threads, progress);
         }
-        return new Result(g, FakeQuantPass.apply(g, recipe), recipe, layerReports, actReports);
+        return new Result(g, FakeQuantPass.apply(g, recipe), recipe, layerReports(g, targets, cfg, recipe),
+                activationReports(c, recipe));
+    }
+
+    /** What each layer got, as refined: its bits and its weights' SQNR (learned rounding included). */
+    private static List<LayerReport> layerReports(Graph g, QuantTargets targets, QuantConfig cfg, QuantRecipe r) {
+        List<LayerReport> out = new ArrayList<>();
+        for (WeightLayer l : targets.layers()) {
+            QuantRecipe.LayerQuant lq = r.layer(l.name());
+            Tensor w = g.weight(l.weight());
+            out.add(new LayerReport(l.name(), l.node().opType(), w.size(), lq.weightBits(), lq.actBits(),
+                    lq.weightParams().perChannel(), targets.isEdge(l), WeightQuantizer.sqnrDb(w,
+                    r.quantizedWeight(lq, w))));
+        }
+        return out;
+    }
+
+    /** Each activation's observed range and the range and SQNR of its grid, as refined (learned steps included). */
+    private static List<ActivationReport> activationReports(Calibrated c, QuantRecipe r) {
+        List<ActivationReport> out = new ArrayList<>();
+        for (QuantTargets.Activation a : c.targets().activations()) {
+            Histogram h = c.histograms().get(a.value());
+            QuantParams p = r.activation(a.value()).params();
+            double meanSquare = h.count() == 0 ? 0 : h.sumOfSquares() / h.count();
+            double noise = new QuantError(h).meanSquared(p);
+            Range chosen = p.range(0);
+            out.add(new ActivationReport(a.value(), p.grid().bits(), h.min(), h.max(), chosen.lo(), chosen.hi(),
+                    noise == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(meanSquare / noise)));
+        }
+        return out;
     }
 
     /** Refuses, before any work, embedding bits for a model without embedding tables. */

@@ -23,13 +23,15 @@ import mpq.deploy.Targets;
  * @param embeddingBits  bits of every embedding table (a Gather of an initializer), row-wise; 0 keeps them float
  * @param embeddingMethod how their rows are quantized ({@link RowwiseQuantizer.Method})
  * @param sparq          SPARQ bit windows on the inputs of layers reading unsigned activations, or null for none
+ * @param reconstruction settings of the reconstruction refiners (adaround, brecq)
  */
 public record QuantConfig(LayerSpec defaults, boolean keepFirstLast, List<Override> overrides, List<String> refiners,
                           Target target, int embeddingBits, RowwiseQuantizer.Method embeddingMethod,
-                          SparqWindows sparq) {
+                          SparqWindows sparq, Reconstruction.Settings reconstruction) {
     public QuantConfig(LayerSpec defaults, boolean keepFirstLast, List<Override> overrides, List<String> refiners,
                        Target target) {
-        this(defaults, keepFirstLast, overrides, refiners, target, 0, RowwiseQuantizer.Method.GREEDY, null);
+        this(defaults, keepFirstLast, overrides, refiners, target, 0, RowwiseQuantizer.Method.GREEDY, null,
+                Reconstruction.Settings.defaults());
     }
 
     /** The bits the first/last-layer policy keeps. */
@@ -103,6 +105,13 @@ public record QuantConfig(LayerSpec defaults, boolean keepFirstLast, List<Overri
         refiners = List.copyOf(refiners);
         refiners.forEach(Refiners.REGISTRY::method);   // an unknown name fails here, listing the known ones
         java.util.Objects.requireNonNull(target, "target");
+        java.util.Objects.requireNonNull(reconstruction, "reconstruction");
+    }
+
+    /** The reconstruction refiners' settings. */
+    public QuantConfig withReconstruction(Reconstruction.Settings s) {
+        return new QuantConfig(defaults, keepFirstLast, overrides, refiners, target, embeddingBits, embeddingMethod,
+                sparq, s);
     }
 
     /**
@@ -129,26 +138,31 @@ public record QuantConfig(LayerSpec defaults, boolean keepFirstLast, List<Overri
     }
 
     public QuantConfig withDefaults(LayerSpec d) {
-        return new QuantConfig(d, keepFirstLast, overrides, refiners, target, embeddingBits, embeddingMethod, sparq);
+        return new QuantConfig(d, keepFirstLast, overrides, refiners, target, embeddingBits, embeddingMethod, sparq,
+                reconstruction);
     }
 
     public QuantConfig withKeepFirstLast(boolean keep) {
-        return new QuantConfig(defaults, keep, overrides, refiners, target, embeddingBits, embeddingMethod, sparq);
+        return new QuantConfig(defaults, keep, overrides, refiners, target, embeddingBits, embeddingMethod, sparq,
+                reconstruction);
     }
 
     public QuantConfig withRefiners(List<String> names) {
-        return new QuantConfig(defaults, keepFirstLast, overrides, names, target, embeddingBits, embeddingMethod, sparq);
+        return new QuantConfig(defaults, keepFirstLast, overrides, names, target, embeddingBits, embeddingMethod, sparq,
+                reconstruction);
     }
 
     public QuantConfig withOverride(Override o) {
         List<Override> list = new ArrayList<>(overrides);
         list.add(o);
-        return new QuantConfig(defaults, keepFirstLast, list, refiners, target, embeddingBits, embeddingMethod, sparq);
+        return new QuantConfig(defaults, keepFirstLast, list, refiners, target, embeddingBits, embeddingMethod, sparq,
+                reconstruction);
     }
 
     /** Embedding tables at these bits (0: float) by this method. */
     public QuantConfig withEmbeddings(int bits, RowwiseQuantizer.Method method) {
-        return new QuantConfig(defaults, keepFirstLast, overrides, refiners, target, bits, method, sparq);
+        return new QuantConfig(defaults, keepFirstLast, overrides, refiners, target, bits, method, sparq,
+                reconstruction);
     }
 
     /** How values are represented: SPARQ's windows when the configuration has them, else uniform grids. */
@@ -159,11 +173,12 @@ public record QuantConfig(LayerSpec defaults, boolean keepFirstLast, List<Overri
     /** SPARQ windows on the inputs of the layers that read unsigned activations (null: none). */
     public QuantConfig withSparq(SparqWindows windows) {
         return new QuantConfig(defaults, keepFirstLast, overrides, refiners, target, embeddingBits, embeddingMethod,
-                windows);
+                windows, reconstruction);
     }
 
     public QuantConfig withTarget(Target t) {
-        return new QuantConfig(defaults, keepFirstLast, overrides, refiners, t, embeddingBits, embeddingMethod, sparq);
+        return new QuantConfig(defaults, keepFirstLast, overrides, refiners, t, embeddingBits, embeddingMethod, sparq,
+                reconstruction);
     }
 
     /**

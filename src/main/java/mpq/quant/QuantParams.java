@@ -109,6 +109,26 @@ public record QuantParams(IntGrid grid, boolean symmetric, float[] scales, int[]
         return new Tensor(t.shape(), q);
     }
 
+    /** The values stored integers q (held as ints, shape as t's) stand for: (q − zero point) · scale. */
+    public Tensor dequantize(int[] q, int[] shape) {
+        Tensor t = new Tensor(shape, new float[q.length]);
+        float[] y = t.data();
+        forEachBlock(t, (from, to, c) -> {
+            for (int i = from; i < to; i++) {
+                y[i] = (q[i] - zeroPoints[c]) * scales[c];
+            }
+        });
+        return t;
+    }
+
+    /** For each element of a tensor of this shape, the channel whose parameters it takes (all 0 per-tensor). */
+    public int[] channelOf(int[] shape) {
+        Tensor t = new Tensor(shape, new float[Shapes.size(shape)]);
+        int[] c = new int[t.size()];
+        forEachBlock(t, (from, to, ch) -> Arrays.fill(c, from, to, ch));
+        return c;
+    }
+
     /** Elements [from, to) of a tensor that share channel c's parameters. */
     private interface Block {
         void run(int from, int to, int c);

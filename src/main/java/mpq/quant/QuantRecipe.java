@@ -16,9 +16,12 @@ import mpq.deploy.Target;
  *                   bits and method define its values)
  * @param sparq      SPARQ bit windows on the inputs of the layers that read an unsigned activation
  *                   ({@link #windowedLayers}), or null for none
+ * @param weightLevels the stored integers (q, zero point included) of the layers whose rounding a refiner learned
+ *                   (AdaRound, BRECQ), by layer name, in the weight's element order; other layers round to nearest
  */
 public record QuantRecipe(List<LayerQuant> layers, List<ActivationQuant> activations, Map<String, float[]> biases,
-                          Target target, List<EmbeddingQuant> embeddings, SparqWindows sparq) {
+                          Target target, List<EmbeddingQuant> embeddings, SparqWindows sparq,
+                          Map<String, int[]> weightLevels) {
     /** One embedding table (the initializer a Gather reads) and how its rows are quantized. */
     public record EmbeddingQuant(String table, int bits, RowwiseQuantizer.Method method) {}
 
@@ -30,6 +33,11 @@ public record QuantRecipe(List<LayerQuant> layers, List<ActivationQuant> activat
     public QuantRecipe(List<LayerQuant> layers, List<ActivationQuant> activations, Map<String, float[]> biases,
                        Target target, List<EmbeddingQuant> embeddings) {
         this(layers, activations, biases, target, embeddings, null);
+    }
+
+    public QuantRecipe(List<LayerQuant> layers, List<ActivationQuant> activations, Map<String, float[]> biases,
+                       Target target, List<EmbeddingQuant> embeddings, SparqWindows sparq) {
+        this(layers, activations, biases, target, embeddings, sparq, Map.of());
     }
 
     /** One weight layer: its names in the graph, its bit-widths and the weight's quantization. */
@@ -44,6 +52,7 @@ public record QuantRecipe(List<LayerQuant> layers, List<ActivationQuant> activat
         activations = List.copyOf(activations);
         embeddings = List.copyOf(embeddings);
         biases = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(biases));   // in the order corrected: reproducible files
+        weightLevels = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(weightLevels));
         java.util.Objects.requireNonNull(target, "target");
         List<String> bad = saturating(layers, activations, target);
         if (!bad.isEmpty()) {
@@ -95,19 +104,56 @@ public record QuantRecipe(List<LayerQuant> layers, List<ActivationQuant> activat
     }
 
     public QuantRecipe withEmbeddings(List<EmbeddingQuant> tables) {
-        return new QuantRecipe(layers, activations, biases, target, tables, sparq);
+        return new QuantRecipe(layers, activations, biases, target, tables, sparq, weightLevels);
     }
 
     /** The same recipe with SPARQ windows (null: without, the plain integer model). */
     public QuantRecipe withSparq(SparqWindows windows) {
-        return new QuantRecipe(layers, activations, biases, target, embeddings, windows);
+        return new QuantRecipe(layers, activations, biases, target, embeddings, windows, weightLevels);
     }
 
     /** The same recipe with one layer's bias replaced. */
     public QuantRecipe withBias(String layer, float[] bias) {
         Map<String, float[]> b = new LinkedHashMap<>(biases);
         b.put(layer, bias.clone());
-        return new QuantRecipe(layers, activations, b, target, embeddings, sparq);
+        return new QuantRecipe(layers, activations, b, target, embeddings, sparq, weightLevels);
+    }
+
+    /** The same recipe with one layer's weight stored as the given integers (its grid's q values). */
+    public QuantRecipe withWeightLevels(String layer, int[] levels) {
+        Map<String, int[]> m = new LinkedHashMap<>(weightLevels);
+        m.put(layer, levels.clone());
+        return new QuantRecipe(layers, activations, biases, target, embeddings, sparq, m);
+    }
+
+    /** The same recipe with these activations' parameters replaced (by value name). */
+    public QuantRecipe withActivations(Map<String, QuantParams> changed) {
+        List<ActivationQuant> acts = activations.stream().map(a -> changed.containsKey(a.value())
+                ? new ActivationQuant(a.value(), changed.get(a.value()), a.estimator()) : a).toList();
+        return new QuantRecipe(layers, acts, biases, target, embeddings, sparq, weightLevels);
+    }
+
+    /**
+     * The values a layer's weight w takes in the quantized model: the learned integers when a refiner set them,
+     * else w rounded to nearest on the layer's grid.
+     */
+    public mpq.tensor.Tensor quantizedWeight(LayerQuant l, mpq.tensor.Tensor w) {
+        int[] q = weightLevels.get(l.name());
+        if (q == null) {
+            return l.weightParams().apply(w);
+        }
+        IntGrid grid = l.weightParams().grid();
+        if (q.length != w.size()) {
+            throw new IllegalArgumentException("recipe layer '" + l.name() + "': " + q.length + " weight levels for a "
+                    + w.size() + "-element weight");
+        }
+        for (int v : q) {
+            if (v < grid.qmin() || v > grid.qmax()) {
+                throw new IllegalArgumentException("recipe layer '" + l.name() + "': weight level " + v
+                        + " lies outside the " + grid + " grid");
+            }
+        }
+        return l.weightParams().dequantize(q, w.shape());
     }
 
     /**

@@ -21,7 +21,7 @@ import mpq.deploy.Targets;
 
 /**
  * A {@link QuantRecipe} as JSON ("recipe.json"): per layer its weight grid with every scale, per activation its grid,
- * scale and zero point, corrected biases, embedding tables and SPARQ windows. Scales are written with enough digits
+ * scale and zero point, corrected biases, embedding tables, SPARQ windows and learned weight integers. Scales are written with enough digits
  * to read back the same float.
  */
 public final class RecipeJson {
@@ -83,7 +83,51 @@ public final class RecipeJson {
             o.put("round", r.sparq().rounding().label());
             o.put("vsparq", r.sparq().pairs());
         }
+        if (!r.weightLevels().isEmpty()) {
+            ObjectNode levels = root.putObject("weight_levels");
+            for (Map.Entry<String, int[]> e : r.weightLevels().entrySet()) {
+                levels.set(e.getKey(), levels(e.getValue()));
+            }
+        }
         return root;
+    }
+
+    /** Learned weight integers, base64 of int8 (when every one fits) or little-endian int16. */
+    private static ObjectNode levels(int[] q) {
+        boolean int8 = java.util.Arrays.stream(q).allMatch(v -> v >= Byte.MIN_VALUE && v <= Byte.MAX_VALUE);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(q.length * (int8 ? 1 : 2))
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int v : q) {
+            if (int8) {
+                b.put((byte) v);
+            } else {
+                b.putShort((short) v);
+            }
+        }
+        ObjectNode o = JSON.createObjectNode();
+        o.put("type", int8 ? "int8" : "int16");
+        o.put("count", q.length);
+        o.put("base64", java.util.Base64.getEncoder().encodeToString(b.array()));
+        return o;
+    }
+
+    private static int[] levels(JsonNode o) {
+        String type = text(o, "type");
+        if (!type.equals("int8") && !type.equals("int16")) {
+            throw new IllegalArgumentException("weight levels of type '" + type + "'; expected int8 or int16");
+        }
+        byte[] bytes = java.util.Base64.getDecoder().decode(text(o, "base64"));
+        int width = type.equals("int8") ? 1 : 2, count = integer(o, "count");
+        if (bytes.length != count * width) {
+            throw new IllegalArgumentException(bytes.length + " bytes of weight levels for " + count + " " + type
+                    + " values");
+        }
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int[] q = new int[count];
+        for (int i = 0; i < count; i++) {
+            q[i] = width == 1 ? b.get() : b.getShort();
+        }
+        return q;
     }
 
     private static ObjectNode params(QuantParams p) {
@@ -151,7 +195,15 @@ public final class RecipeJson {
             SparqWindows sparq = w == null ? null : new SparqWindows(integer(w, "bits"),
                     SparqWindows.Placements.of(text(w, "windows")), SparqWindows.Rounding.of(text(w, "round")),
                     w.path("vsparq").asBoolean(true));
-            return new QuantRecipe(layers, acts, biases, target(root, layers, acts), tables, sparq);
+            Map<String, int[]> weightLevels = new LinkedHashMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = root.path("weight_levels").fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (layers.stream().noneMatch(l -> l.name().equals(e.getKey()))) {
+                    throw new IllegalArgumentException("weight levels for '" + e.getKey() + "', which is no layer");
+                }
+                weightLevels.put(e.getKey(), levels(e.getValue()));
+            }
+            return new QuantRecipe(layers, acts, biases, target(root, layers, acts), tables, sparq, weightLevels);
         } catch (IllegalArgumentException | NullPointerException | BadInputException e) {
             throw new BadInputException(file + ": malformed recipe (" + e.getMessage() + ")");
         }

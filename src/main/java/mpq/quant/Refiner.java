@@ -9,5 +9,7 @@ import mpq.base.Progress;
 public interface Refiner {
     String name();
 
-    QuantRecipe refine(PostTrainingQuantizer.Calibrated calibrated, QuantRecipe recipe, int threads, Progress progress);
+    /** The refined recipe; cfg is the configuration the recipe was made from (it carries the refiners' settings). */
+    QuantRecipe refine(PostTrainingQuantizer.Calibrated calibrated, QuantRecipe recipe, QuantConfig cfg, int threads,
+                       Progress progress);
 }

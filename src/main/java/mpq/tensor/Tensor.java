@@ -174,6 +174,23 @@ public final class Tensor {
                 : new Tensor(type, shape, Arrays.copyOf(ints, size + slack));
     }
 
+    /** Tensors of the same trailing shape stacked along the first axis, in order. */
+    public static Tensor concat0(java.util.List<Tensor> parts) {
+        int n = 0;
+        for (Tensor t : parts) {
+            n += t.dim(0);
+        }
+        int[] shape = parts.getFirst().shape();
+        shape[0] = n;
+        Tensor all = zeros(shape);
+        int at = 0;
+        for (Tensor t : parts) {
+            System.arraycopy(t.data(), 0, all.data(), at, t.size());
+            at += t.size();
+        }
+        return all;
+    }
+
     /** Elements [from, to) of the first axis, copied. */
     public Tensor slice0(int from, int to) {
         int inner = shape.length == 0 ? 1 : size / Math.max(1, shape[0]);

@@ -213,6 +213,17 @@ class BadInputTest {
         assertOneLineError(CliRun.of(args.toArray(String[]::new)), spec.substring(spec.indexOf('|') + 1));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"--recon-iters=0|--recon-iters must be at least 1, got 0",
+            "--recon-batch=0|--recon-batch must be at least 1", "--recon-lambda=-1|--recon-lambda must be 0 or more",
+            "--recon-act-iters=-5|--recon-act-iters must be 0 or more", "--recon-loss=l1|expected mse or fisher",
+            "--refine=adaroun|unknown refiner 'adaroun'"})
+    void reconstructionSettingsOutsideWhatItTakes(String spec) {
+        Path model = SharedData.model("resnet20_cifar10.onnx");
+        assertOneLineError(CliRun.of("quantize", model.toString(), "--calib", SharedData.cifarTrain().toString(),
+                "--refine", "brecq", spec.substring(0, spec.indexOf('|'))), spec.substring(spec.indexOf('|') + 1));
+    }
+
     @Test
     void hessianWithAnUnknownMetric() {
         Path model = SharedData.model("resnet20_cifar10.onnx");
