@@ -85,7 +85,8 @@ final class SearchOutput {
         j.put("bits", bitsJson);
         j.put("ties", r.allocated().ties().stream().map(List::copyOf).toList());
         j.put("total_sensitivity", r.allocated().allocation().sensitivity());
-        j.put("optimality_gap", r.allocated().allocation().gap());
+        double gap = r.allocated().allocation().gap();
+        j.put("optimality_gap", Double.isNaN(gap) ? null : gap);   // NaN: a heuristic that bounds nothing
         j.put("sensitivities", r.table().toJson());
         if (rank != null) {
             Map<String, Object> rj = new LinkedHashMap<>();
@@ -202,7 +203,9 @@ final class SearchOutput {
         for (Set<String> group : r.allocated().ties()) {
             o.println("tied: " + String.join(" = ", group));
         }
-        if (r.allocated().allocation().gap() > 0) {
+        if (Double.isNaN(r.allocated().allocation().gap())) {
+            o.printf("the allocator is a heuristic: this allocation is not proven optimal%n");
+        } else if (r.allocated().allocation().gap() > 0) {
             o.printf("the allocator stopped at its time limit before proving this allocation optimal (relative gap "
                     + "to its lower bound: %.3g)%n", r.allocated().allocation().gap());
         }

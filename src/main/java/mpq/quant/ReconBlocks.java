@@ -53,8 +53,19 @@ public final class ReconBlocks {
         if (g.inputs().size() != 1 || g.outputs().size() != 1) {
             return layers(g, recipe);   // several entries or exits: cuts are not defined, fall back to layers
         }
-        Set<String> quantized = new HashSet<>();
-        recipe.layers().forEach(l -> quantized.add(l.name()));
+        return blocks(g, recipe.layers().stream().map(QuantRecipe.LayerQuant::name).toList());
+    }
+
+    /**
+     * The same for the named layers (a single-input, single-output graph): the blocks of those layers, the stretches
+     * without one joined to the block before.
+     */
+    public static List<Block> blocks(Graph g, java.util.Collection<String> layerNames) {
+        if (g.inputs().size() != 1 || g.outputs().size() != 1) {
+            throw new mpq.base.BadInputException("blocks are found in models with one input and one output; this one "
+                    + "has " + g.inputs().size() + " inputs and " + g.outputs().size() + " outputs");
+        }
+        Set<String> quantized = new HashSet<>(layerNames);
         List<Node> nodes = g.nodes();
         Map<String, Integer> lastRead = new HashMap<>();
         for (int i = 0; i < nodes.size(); i++) {

@@ -20,7 +20,10 @@ public final class Allocators {
                     + "bits within the budgets; any budgets", List.of(), true, LpAllocator::new)
             .add("iqp", "CLADO's integer quadratic programme (CP-SAT via OR-Tools, 60 s limit): the table's "
                     + "interactions between layers too (with --metric clado); any budgets", List.of(), true,
-                    IqpAllocator::new);
+                    IqpAllocator::new)
+            .add("genetic", "BRECQ's genetic algorithm (seeded) over the options, scored with the table's "
+                    + "interactions (with --metric brecq-block: blocks as measured); any budgets; not proven optimal",
+                    List.of(), true, GeneticAllocator::new);
 
     public static Allocator byName(String name) {
         return REGISTRY.create(name);

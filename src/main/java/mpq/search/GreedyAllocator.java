@@ -72,7 +72,8 @@ public final class GreedyAllocator implements Allocator {
         throw new IllegalStateException("greedy search did not settle within " + maxSteps + " steps");
     }
 
-    private static int costliest(LayerOptions o) {
+    /** The option with the largest cost summed over the resources (usually the most bits). */
+    static int costliest(LayerOptions o) {
         int best = 0;
         double max = Double.NEGATIVE_INFINITY;
         for (int k = 0; k < o.options(); k++) {

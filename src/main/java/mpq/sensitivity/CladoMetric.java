@@ -1,23 +1,13 @@
 package mpq.sensitivity;
 
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import mpq.base.BadInputException;
 import mpq.base.Progress;
-import mpq.graph.Attributes;
-import mpq.graph.Graph;
-import mpq.graph.ValueInfo;
-import mpq.graph.exec.Executor;
 import mpq.quant.Bits;
-import mpq.quant.Estimators;
-import mpq.quant.QuantConfig;
-import mpq.quant.Representations;
+import mpq.quant.ReconBlocks;
 import mpq.quant.WeightLayer;
-import mpq.tensor.Losses;
-import mpq.tensor.Tensor;
 
 /**
  * CLADO's cross-layer sensitivities ({@code clado}): on up to 256 calibration examples, the loss change ΔL_i(b) with
@@ -36,21 +26,67 @@ import mpq.tensor.Tensor;
  * make 153 × 25 pairs; fewer --bits make it quadratically cheaper. A negligible tie-break (10⁻⁹ of the largest value
  * per bit given up) makes "no budget" choose the widest cell everywhere, and a layer's value at fewer bits is raised
  * to its largest at more bits where noise put it below (adding to a PSD matrix's diagonal keeps it PSD).
+ *
+ * <p>BRECQ's block sensitivity ({@code brecq-block}) is the same measurement with pairs only within a block
+ * ({@link ReconBlocks#blocks}: a residual block's convolutions), blocks taken as additive (the block-diagonal
+ * approximation of the Hessian): for a block of two searched layers the singles and the pair are its loss change at
+ * every combination of their bits; larger blocks get their pairs. Without cross-block terms there is nothing to
+ * project: the cross terms are kept as measured (a pair's total is its measured change, at least 0).
  */
 public final class CladoMetric implements SensitivityMetric {
     /** Calibration examples the losses are measured on. */
     static final int EXAMPLES = 256;
 
+    private final boolean withinBlocks;
+
+    private CladoMetric(boolean withinBlocks) {
+        this.withinBlocks = withinBlocks;
+    }
+
+    /** CLADO: every pair of searched layers, projected onto the PSD cone. */
+    public static CladoMetric clado() {
+        return new CladoMetric(false);
+    }
+
+    /** BRECQ's block sensitivity: pairs within a block only. */
+    public static CladoMetric brecqBlock() {
+        return new CladoMetric(true);
+    }
+
     @Override
     public String name() {
-        return "clado";
+        return withinBlocks ? "brecq-block" : "clado";
     }
 
     @Override
     public double passes(SensitivityContext ctx) {
-        int l = searched(ctx).size(), c = ctx.cells().size();
-        double evaluations = 1 + (double) l * (c - 1) + l * (l - 1) / 2.0 * (c - 1) * (c - 1);
+        List<Integer> l = searched(ctx);
+        int c = ctx.cells().size(), pairs = pairs(ctx, l).size();
+        double evaluations = 1 + (double) l.size() * (c - 1) + (double) pairs * (c - 1) * (c - 1);
         return evaluations * Math.min(EXAMPLES, ctx.data().examples()) / Math.max(1, ctx.data().examples()) / 3;
+    }
+
+    /** The pairs of searched layers (as indices into searched, a < b) whose joint change is measured. */
+    private List<int[]> pairs(SensitivityContext ctx, List<Integer> searched) {
+        Map<String, Integer> block = new java.util.HashMap<>();
+        if (withinBlocks) {
+            List<ReconBlocks.Block> blocks = ReconBlocks.blocks(ctx.graph(), ctx.layerNames());
+            for (int b = 0; b < blocks.size(); b++) {
+                for (String layer : blocks.get(b).layers()) {
+                    block.put(layer, b);
+                }
+            }
+        }
+        List<int[]> out = new ArrayList<>();
+        for (int a = 0; a < searched.size(); a++) {
+            for (int b = a + 1; b < searched.size(); b++) {
+                if (!withinBlocks || block.get(ctx.layers().get(searched.get(a)).name())
+                        .equals(block.get(ctx.layers().get(searched.get(b)).name()))) {
+                    out.add(new int[] {a, b});
+                }
+            }
+        }
+        return out;
     }
 
     /** The layers whose bits the search chooses: all but the first and last when they are kept at 8 bits. */
@@ -67,17 +103,19 @@ public final class CladoMetric implements SensitivityMetric {
     @Override
     public SensitivityTable compute(SensitivityContext ctx, Progress progress) {
         if (ctx.mixedActivations()) {
-            throw new BadInputException("clado measures weight bits at one activation width; give one --a-bits");
+            throw new BadInputException(name() + " measures weight bits at one activation width; give one --a-bits");
         }
         List<WeightLayer> layers = ctx.layers();
         List<Bits> cells = ctx.cells();
         int nc = cells.size(), top = widest(cells);
         List<Integer> searched = searched(ctx);
-        LossChanges losses = new LossChanges(ctx, searched);
+        LossChanges losses = new LossChanges(ctx, searched, EXAMPLES);
         double[][] single = new double[layers.size()][nc];
-        int pairs = searched.size() * (searched.size() - 1) / 2 * (nc - 1) * (nc - 1);
+        List<int[]> measured = pairs(ctx, searched);
+        int pairs = measured.size() * (nc - 1) * (nc - 1);
         int singles = searched.size() * (nc - 1);
-        progress.start("clado: " + singles + " single and " + pairs + " pair evaluations", (long) singles + pairs);
+        progress.start(name() + ": " + singles + " single and " + pairs + " pair evaluations",
+                (long) singles + pairs);
         double[][] inter = new double[layers.size() * nc][layers.size() * nc];
         try (losses) {
             // Each layer's evaluations run from that layer on, on the float network's values there.
@@ -90,8 +128,11 @@ public final class CladoMetric implements SensitivityMetric {
                         progress.advance(1);
                     }
                 }
-                for (int b = a + 1; b < searched.size(); b++) {
-                    int m = searched.get(b);
+                for (int[] pair : measured) {
+                    if (pair[0] != a) {
+                        continue;
+                    }
+                    int m = searched.get(pair[1]);
                     for (int k = 0; k < nc; k++) {
                         for (int j = 0; j < nc; j++) {
                             if (k != top && j != top) {
@@ -105,21 +146,40 @@ public final class CladoMetric implements SensitivityMetric {
         } finally {
             progress.close();
         }
-        for (int a = 0; a < searched.size(); a++) {   // the pairs' losses less the singles': cross terms
-            for (int b = a + 1; b < searched.size(); b++) {
-                int l = searched.get(a), m = searched.get(b);
-                for (int k = 0; k < nc; k++) {
-                    for (int j = 0; j < nc; j++) {
-                        if (k != top && j != top) {
-                            double cross = inter[l * nc + k][m * nc + j] - single[l][k] - single[m][j];
-                            inter[l * nc + k][m * nc + j] = cross;
-                            inter[m * nc + j][l * nc + k] = cross;
-                        }
+        for (int[] pair : measured) {   // the pairs' losses less the singles': cross terms
+            int l = searched.get(pair[0]), m = searched.get(pair[1]);
+            for (int k = 0; k < nc; k++) {
+                for (int j = 0; j < nc; j++) {
+                    if (k != top && j != top) {
+                        double cross = inter[l * nc + k][m * nc + j] - single[l][k] - single[m][j];
+                        inter[l * nc + k][m * nc + j] = cross;
+                        inter[m * nc + j][l * nc + k] = cross;
                     }
                 }
             }
         }
-        return projected(ctx, single, inter, searched, top);
+        return withinBlocks ? asMeasured(ctx, single, inter, top) : projected(ctx, single, inter, searched, top);
+    }
+
+    /** The singles as values (made monotone, with the tie-break) and the cross terms as measured. */
+    private SensitivityTable asMeasured(SensitivityContext ctx, double[][] single, double[][] inter, int top) {
+        List<Bits> cells = ctx.cells();
+        double max = 0;
+        for (double[] row : single) {
+            for (double v : row) {
+                max = Math.max(max, v);
+            }
+        }
+        double tieBreak = (max > 0 ? max : 1) * 1e-9;
+        double[][] values = new double[single.length][cells.size()];
+        for (int l = 0; l < single.length; l++) {
+            for (int k = 0; k < cells.size(); k++) {
+                values[l][k] = single[l][k] + (k == top ? 0 : tieBreak * Math.max(0, cells.get(top).w()
+                        - cells.get(k).w()));
+            }
+        }
+        monotone(values, cells);
+        return new SensitivityTable(name(), ctx.layerNames(), cells, values, inter);
     }
 
     /** The quadratic model over the searched layers' non-widest cells, projected onto the PSD cone, as a table. */
@@ -192,141 +252,5 @@ public final class CladoMetric implements SensitivityMetric {
             }
         }
         return best;
-    }
-
-    /**
-     * The network with the searched layers' weights as inputs, run from a layer on ({@link Graph#suffix}) on the
-     * values the float network computes there (kept once per batch), so that one plan serves every evaluation that
-     * starts at that layer: the loss change on the examples when some layers take quantized weights.
-     */
-    private static final class LossChanges implements AutoCloseable {
-        private final SensitivityContext ctx;
-        private final Graph whole;
-        private final String logits;
-        private final List<Map<String, Tensor>> batches = new ArrayList<>();
-        private final List<Map<String, Tensor>> cached = new ArrayList<>();
-        private final List<int[]> labels = new ArrayList<>();
-        private final List<Tensor> reference = new ArrayList<>();
-        private final Map<Integer, Tensor> floatWeights = new HashMap<>();
-        private final Map<Integer, Tensor[]> quantized = new HashMap<>();
-        private final Map<Integer, Integer> firstNode = new HashMap<>();
-        private final double base;
-        private Executor ex;
-        private Graph suffix;
-
-        LossChanges(SensitivityContext ctx, List<Integer> searched) {
-            this.ctx = ctx;
-            Graph g = ctx.graph();
-            Map<String, Attributes.Constant> init = new LinkedHashMap<>(g.initializers());
-            List<ValueInfo> inputs = new ArrayList<>(g.inputs());
-            QuantConfig.LayerSpec spec = ctx.config().defaults();
-            for (int l : searched) {
-                WeightLayer layer = ctx.layers().get(l);
-                Attributes.Constant w = init.remove(layer.weight());
-                inputs.add(new ValueInfo(layer.weight(), w.type(), w.tensor().shape()));
-                floatWeights.put(l, w.tensor());
-                Tensor[] q = new Tensor[ctx.cells().size()];
-                for (int k = 0; k < q.length; k++) {
-                    q[k] = Representations.DEFAULT.weightParams(w.tensor(), spec.perChannel() ? layer.channelAxis() : -1,
-                            ctx.cells().get(k).w(), Estimators.byName(spec.weightEstimator())).apply(w.tensor());
-                }
-                quantized.put(l, q);
-                firstNode.put(l, g.nodes().indexOf(layer.node()));
-            }
-            whole = new Graph(g.name(), g.nodes(), inputs, g.outputs(), init, g.opset());
-            logits = LossInput.of(whole);
-            java.util.Set<String> keep = new java.util.HashSet<>(java.util.Set.of(logits));
-            for (int l : searched) {
-                keep.addAll(whole.readBefore(firstNode.get(l)));
-            }
-            String single = g.inputs().getFirst().name();
-            int count = 0;
-            for (int b = 0; b < ctx.data().batches() && count < EXAMPLES; b++) {
-                Map<String, Tensor> batch = ctx.data().inputs(b, single);
-                int n = Math.min(batch.values().iterator().next().dim(0), EXAMPLES - count);
-                Map<String, Tensor> part = new HashMap<>();
-                batch.forEach((k, v) -> part.put(k, v.slice0(0, n)));
-                batches.add(part);
-                if (ctx.data().hasLabels()) {
-                    labels.add(java.util.Arrays.copyOf(ctx.data().labels(b), n));
-                }
-                count += n;
-            }
-            boolean kl = labels.isEmpty();
-            double sum = 0;
-            try (Executor full = new Executor(whole, ctx.threads(), keep)) {
-                for (int b = 0; b < batches.size(); b++) {
-                    Map<String, Tensor> in = new HashMap<>(batches.get(b));
-                    floatWeights.forEach((l, w) -> in.put(ctx.layers().get(l).weight(), w));
-                    full.run(in);
-                    Map<String, Tensor> values = new HashMap<>();
-                    for (String v : keep) {
-                        if (!in.containsKey(v)) {
-                            values.put(v, full.value(v).copy());
-                        }
-                    }
-                    cached.add(values);
-                    reference.add(values.get(logits));
-                    sum += kl ? 0 : loss(b, values.get(logits));
-                }
-            }
-            base = sum;
-        }
-
-        /** Evaluations from now on change layer l first (and perhaps later ones). */
-        void from(int l) {
-            close();
-            Map<String, ValueInfo> declared = new HashMap<>();
-            whole.inputs().forEach(v -> declared.put(v.name(), v));
-            suffix = whole.suffix(firstNode.get(l), v -> {
-                if (declared.containsKey(v)) {
-                    return declared.get(v);
-                }
-                Tensor t = cached.getFirst().get(v);
-                int[] dims = t.shape();
-                if (dims.length > 0 && dims[0] == batches.getFirst().values().iterator().next().dim(0)) {
-                    dims[0] = -1;   // batches differ in size
-                }
-                return new ValueInfo(v, t.type(), dims);
-            });
-            ex = new Executor(suffix, ctx.threads(), java.util.Set.of(logits));
-        }
-
-        /** L(quantized) − L(float), the layers in cells taking those cells (none before the one given to from). */
-        double change(Map<Integer, Integer> cells) {
-            double sum = 0;
-            for (int b = 0; b < batches.size(); b++) {
-                Map<String, Tensor> in = new HashMap<>();
-                for (ValueInfo v : suffix.inputs()) {
-                    Tensor t = batches.get(b).get(v.name());
-                    in.put(v.name(), t != null ? t : cached.get(b).get(v.name()));
-                }
-                for (Map.Entry<Integer, Tensor> e : floatWeights.entrySet()) {   // the weights the suffix reads
-                    String w = ctx.layers().get(e.getKey()).weight();
-                    if (in.containsKey(w)) {
-                        Integer k = cells.get(e.getKey());
-                        in.put(w, k == null ? e.getValue() : quantized.get(e.getKey())[k]);
-                    }
-                }
-                ex.run(in);
-                sum += loss(b, ex.value(logits));
-            }
-            return (sum - base) / batches.size();
-        }
-
-        /** The batch's loss: cross-entropy with labels, else KL from the float outputs (mean per example). */
-        private double loss(int b, Tensor y) {
-            Tensor grad = Tensor.zeros(y.shape());
-            return labels.isEmpty() ? Losses.klDivergence(y, reference.get(b), grad)
-                    : Losses.crossEntropy(y, labels.get(b), grad);
-        }
-
-        @Override
-        public void close() {
-            if (ex != null) {
-                ex.close();
-                ex = null;
-            }
-        }
     }
 }

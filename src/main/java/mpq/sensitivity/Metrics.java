@@ -25,7 +25,10 @@ public final class Metrics {
                     List.of(), true, OmpqMetric::new)
             .add("clado", "CLADO: the loss change with each layer and each pair of layers quantized (weights), a "
                     + "quadratic model projected onto the PSD cone; slow: pairs × cells² evaluations (pair it with "
-                    + "--allocator iqp; ilp reads its diagonal alone)", List.of(), false, CladoMetric::new);
+                    + "--allocator iqp; ilp reads its diagonal alone)", List.of(), false, CladoMetric::clado)
+            .add("brecq-block", "BRECQ: the loss change of each block (found in the graph) at every combination of "
+                    + "its layers' weight bits; blocks additive (pair it with --allocator genetic or iqp)", List.of(),
+                    false, CladoMetric::brecqBlock);
 
     public static final List<String> NAMES = REGISTRY.names();
 

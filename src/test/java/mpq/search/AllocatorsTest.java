@@ -1,5 +1,6 @@
 package mpq.search;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -253,6 +254,26 @@ class AllocatorsTest {
                 assertEquals(got.choice()[0], got.choice()[2]);
             }
         }
+    }
+
+    @Test
+    void geneticIsFeasibleMostlyOptimalWithInteractionsAndTiesAndReproducible() {
+        SplittableRandom r = new SplittableRandom(8);
+        int optimal = 0;
+        for (int trial = 0; trial < 25; trial++) {
+            List<int[]> ties = trial % 3 == 0 ? List.of(new int[] {0, 2}) : List.of();
+            AllocationProblem p = withInteractions(r, random(r, 5, r.nextDouble(), ties));
+            Allocation want = bruteForce(p), got = new GeneticAllocator().solve(p);
+            assertTrue(got.cost()[0] <= p.budgets()[0], "trial " + trial);
+            assertTrue(got.sensitivity() >= want.sensitivity() - 1e-9 * Math.abs(want.sensitivity()), "trial " + trial);
+            assertTrue(Double.isNaN(got.gap()), "a heuristic proves nothing");
+            if (!ties.isEmpty()) {
+                assertEquals(got.choice()[0], got.choice()[2]);
+            }
+            assertArrayEquals(got.choice(), new GeneticAllocator().solve(p).choice(), "trial " + trial + ": seeded");
+            optimal += got.sensitivity() <= want.sensitivity() + 1e-9 * Math.abs(want.sensitivity()) ? 1 : 0;
+        }
+        assertTrue(optimal >= 22, "5 layers × 5 options: the search should find the optimum almost always: " + optimal);
     }
 
     @Test

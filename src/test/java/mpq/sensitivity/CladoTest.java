@@ -45,7 +45,7 @@ class CladoTest {
     @Test
     void withNoBudgetTheWidestBitsWinAndTheModelIsPsd() {
         SensitivityContext ctx = context(QuantConfig.uniform(8, 8).withKeepFirstLast(false));
-        SensitivityTable t = new CladoMetric().compute(ctx, Progress.NONE);
+        SensitivityTable t = CladoMetric.clado().compute(ctx, Progress.NONE);
         assertNotNull(t.interactions());
         int nc = t.cells().size(), n = t.layers().size() * nc;
         for (int a = 0; a < n; a++) {
@@ -77,5 +77,44 @@ class CladoTest {
         Allocation b = new IqpAllocator().solve(tight);
         assertTrue(b.cost()[0] <= bits3);
         assertTrue(b.sensitivity() >= a.sensitivity());
+    }
+
+    @Test
+    void brecqBlockMeasuresPairsWithinABlockOnlyAndNoBudgetKeepsTheWidestBits() {
+        SensitivityContext ctx = context(QuantConfig.uniform(8, 8).withKeepFirstLast(false));
+        SensitivityTable t = CladoMetric.brecqBlock().compute(ctx, Progress.NONE);
+        SensitivityTable full = CladoMetric.clado().compute(ctx, Progress.NONE);
+        int nc = t.cells().size();
+        int conv2 = t.layers().indexOf("conv2"), conv3 = t.layers().indexOf("conv3");
+        boolean crossInBlock = false;
+        for (int l = 0; l < t.layers().size(); l++) {
+            for (int m = 0; m < t.layers().size(); m++) {
+                for (int k = 0; k < nc; k++) {
+                    for (int j = 0; j < nc; j++) {
+                        double v = t.interaction(l, k, m, j);
+                        boolean sameBlock = (l == conv2 && m == conv3) || (l == conv3 && m == conv2);
+                        if (!sameBlock) {
+                            assertEquals(0.0, v, "layers " + l + ", " + m + " are in different blocks");
+                        }
+                        crossInBlock |= sameBlock && v != 0;
+                    }
+                }
+            }
+        }
+        assertTrue(crossInBlock, "conv2 and conv3 (one residual block) interact");
+        // The singles are CLADO's measurements, before its projection: each at least 0.
+        for (int l = 0; l < t.layers().size(); l++) {
+            for (int k = 0; k < nc; k++) {
+                assertTrue(t.value(l, k) >= 0);
+            }
+        }
+        List<LayerShape> shapes = LayerShape.of(ctx.graph());
+        AllocationProblem free = Problems.build(t, shapes, Set.of(), new Bits(8, 8), true, List.of(), List.of(),
+                List.of());
+        int widest = t.indexOf(ctx.cells().stream().max(java.util.Comparator.comparingInt(Bits::w)).orElseThrow());
+        for (int c : new mpq.search.GeneticAllocator().solve(free).choice()) {
+            assertEquals(widest, c, "no budget: the widest cell everywhere");
+        }
+        assertEquals(full.layers(), t.layers());
     }
 }
