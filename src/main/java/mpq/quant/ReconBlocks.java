@@ -116,12 +116,12 @@ public final class ReconBlocks {
 
     /**
      * The part of the simulated graph q that computes a block: from the block's input (before its quantizer, which
-     * belongs to the block) to its output, with the input declared of the given shape.
+     * belongs to the block) to its output, with the input declared of the given example's type and shape.
      */
-    public static Graph region(Graph q, Block b, int[] inputShape) {
-        int[] dims = inputShape.clone();
+    public static Graph region(Graph q, Block b, mpq.tensor.Tensor example) {
+        int[] dims = example.shape();
         dims[0] = -1;
-        return q.region(new ValueInfo(b.input(), mpq.tensor.DType.FLOAT, dims), List.of(b.output()));
+        return q.region(new ValueInfo(b.input(), example.type(), dims), List.of(b.output()));
     }
 
     private static Map<String, Node> byName(Graph g) {

@@ -101,13 +101,24 @@ public final class Reconstruction {
                     + "the gradient of the cross-entropy); these inputs have no labels: use --recon-loss mse");
         }
         QuantRecipe current = recipe;
+        double total = 0;
+        ReconBlocks.Block previous = null;
+        Tensor inputs = null, targets = null;
         for (int u = 0; u < units.size(); u++) {
             ReconBlocks.Block b = units.get(u);
             String name = method + " " + (u + 1) + "/" + units.size();
             long t0 = System.nanoTime();
             Graph q = FakeQuantPass.apply(floatGraph, current);
-            Tensor inputs = collect(q, b.input(), data, threads);
-            Tensor targets = collect(floatGraph, b.output(), data, threads);
+            if (previous != null && previous.output().equals(b.input())) {
+                // Blocks follow one another: this one's input is the last one's output, its float input the last
+                // one's target; running one block on them replaces running the whole network up to here.
+                inputs = through(ReconBlocks.region(q, previous, inputs), inputs, threads);
+                targets = through(ReconBlocks.region(floatGraph, b, targets), targets, threads);
+            } else {
+                inputs = collect(q, b.input(), data, threads);
+                targets = collect(floatGraph, b.output(), data, threads);
+            }
+            previous = b;
             Tensor weights = s.loss() == Loss.FISHER ? fisherWeights(floatGraph, b.output(), targets, data, threads)
                     : null;
             Unit unit = new Unit(b, inputs, targets, weights, s, new SplittableRandom(s.seed() * 1_000_003L + u));
@@ -124,11 +135,14 @@ public final class Reconstruction {
                             a[0], a[1]);
                 }
             }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            total += seconds;
             progress.note(String.format(Locale.ROOT, "%s %s: loss %.4g rounded to nearest → %.4g learned "
-                    + "(training: %.4g → %.4g), %.1f%% of weights rounded the other way%s (%.1f s)", name,
-                    b.describe(), w[0], w[1], w[3], w[4], 100 * w[2], acts,
-                    (System.nanoTime() - t0) / 1e9));
+                    + "(training: %.4g → %.4g), %.1f%% of weights rounded the other way%s (%.1f s; %.0f examples/s "
+                    + "forward and backward)", name, b.describe(), w[0], w[1], w[3], w[4], 100 * w[2], acts, seconds,
+                    w[5]));
         }
+        progress.note(String.format(Locale.ROOT, "%s: %d units in %.1f s", method, units.size(), total));
         return current;
     }
 
@@ -138,7 +152,7 @@ public final class Reconstruction {
         final Tensor inputs, targets, weights;
         final Settings s;
         final SplittableRandom random;
-        final int n, inItem, outItem, positions;
+        final int n, outItem, positions;
         final Map<String, int[]> levels = new LinkedHashMap<>();
         final Map<String, QuantParams> steps = new LinkedHashMap<>();
 
@@ -151,7 +165,6 @@ public final class Reconstruction {
             this.s = s;
             this.random = random;
             n = inputs.dim(0);
-            inItem = inputs.size() / n;
             outItem = targets.size() / n;
             int channels = targets.rank() > 1 ? targets.dim(1) : 1;
             positions = outItem / channels;
@@ -159,11 +172,12 @@ public final class Reconstruction {
 
         /**
          * Learns the rounding of the unit's layers. Returns the loss over all examples rounded to nearest and with the
-         * learned rounding, the share of weights rounded the other way, and the training loss at the start and end.
+         * learned rounding, the share of weights rounded the other way, the training loss at the start and end, and
+         * the examples per second the iterations ran at (forward and backward).
          */
         double[] learnRounding(Graph floatGraph, Graph q, QuantRecipe recipe, int threads, Progress progress,
                                String name) {
-            Graph region = ReconBlocks.region(q, block, inputs.shape());
+            Graph region = ReconBlocks.region(q, block, inputs);
             List<QuantRecipe.LayerQuant> layers = block.layers().stream().map(recipe::layer).toList();
             List<String> params = layers.stream().map(QuantRecipe.LayerQuant::weight).toList();
             List<AdaRound> rounding = new ArrayList<>();
@@ -174,7 +188,7 @@ public final class Reconstruction {
             List<Tensor> grads = vars.stream().map(v -> Tensor.zeros(v.shape())).toList();
             Adam adam = new Adam(LR_ROUNDING);
             LossEnds ends = new LossEnds(s.iterations());
-            double hardLoss, nearestLoss;
+            double hardLoss, nearestLoss, throughput;
             int warm = (int) (WARMUP * s.iterations());
             progress.start(name + " rounding", s.iterations());
             try (Backprop bp = new Backprop(region, params, false, threads)) {
@@ -184,6 +198,7 @@ public final class Reconstruction {
                     System.arraycopy(near, 0, bp.parameter(params.get(l)).data(), 0, near.length);
                 }
                 nearestLoss = evaluate(bp);
+                long start = System.nanoTime();
                 for (int it = 0; it < s.iterations(); it++) {
                     for (int l = 0; l < layers.size(); l++) {
                         rounding.get(l).softWeights(bp.parameter(params.get(l)).data());
@@ -201,6 +216,7 @@ public final class Reconstruction {
                     ends.add(it, loss);
                     progress.advance(1);
                 }
+                throughput = (double) s.iterations() * Math.min(s.batch(), n) / ((System.nanoTime() - start) / 1e9);
                 for (int l = 0; l < layers.size(); l++) {   // the hard choice, as the recipe will hold it
                     QuantRecipe.LayerQuant lq = layers.get(l);
                     float[] hard = lq.weightParams().dequantize(rounding.get(l).levels(),
@@ -218,7 +234,8 @@ public final class Reconstruction {
                 changed += Math.round(rounding.get(l).changedFraction(w) * w.size());
                 total += w.size();
             }
-            return new double[] {nearestLoss, hardLoss, (double) changed / total, ends.first(), ends.last()};
+            return new double[] {nearestLoss, hardLoss, (double) changed / total, ends.first(), ends.last(),
+                    throughput};
         }
 
         /**
@@ -226,7 +243,7 @@ public final class Reconstruction {
          * loss at the start and the end.
          */
         double[] learnSteps(Graph q, QuantRecipe recipe, int threads, Progress progress, String name) {
-            Graph region = ReconBlocks.region(q, block, inputs.shape());
+            Graph region = ReconBlocks.region(q, block, inputs);
             Map<String, Attributes.Constant> init = new LinkedHashMap<>(region.initializers());
             Map<String, String> scaleOf = new LinkedHashMap<>();   // activation value → its scale parameter
             List<Node> nodes = new ArrayList<>();
@@ -323,9 +340,9 @@ public final class Reconstruction {
         private double loss(Backprop bp, int[] pick, boolean backward) {
             int[] shape = inputs.shape();
             shape[0] = pick.length;
-            Tensor x = Tensor.zeros(shape);
+            Tensor x = Tensor.zeros(inputs.type(), shape, 0);
             for (int i = 0; i < pick.length; i++) {
-                System.arraycopy(inputs.data(), pick[i] * inItem, x.data(), i * inItem, inItem);
+                Tensor.copyItems(inputs, pick[i], x, i, 1);
             }
             Tensor y = bp.forward(x);
             Tensor grad = Tensor.zeros(y.shape());
@@ -374,6 +391,19 @@ public final class Reconstruction {
             return last;
         }
     }
+
+    /** A region's output for every item of its input, in pieces of {@link #PIECE} items. */
+    static Tensor through(Graph region, Tensor items, int threads) {
+        List<Tensor> pieces = new ArrayList<>();
+        try (Executor ex = new Executor(region, threads)) {
+            for (int from = 0; from < items.dim(0); from += PIECE) {
+                pieces.add(ex.run(items.slice0(from, Math.min(items.dim(0), from + PIECE))).copy());
+            }
+        }
+        return Tensor.concat0(pieces);
+    }
+
+    private static final int PIECE = 64;
 
     /** A value of g for every calibration example, batch after batch, as one tensor [examples, …]. */
     static Tensor collect(Graph g, String value, Batches data, int threads) {

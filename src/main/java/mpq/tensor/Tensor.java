@@ -174,7 +174,7 @@ public final class Tensor {
                 : new Tensor(type, shape, Arrays.copyOf(ints, size + slack));
     }
 
-    /** Tensors of the same trailing shape stacked along the first axis, in order. */
+    /** Tensors of the same trailing shape (and type: the first's) stacked along the first axis, in order. */
     public static Tensor concat0(java.util.List<Tensor> parts) {
         int n = 0;
         for (Tensor t : parts) {
@@ -182,13 +182,26 @@ public final class Tensor {
         }
         int[] shape = parts.getFirst().shape();
         shape[0] = n;
-        Tensor all = zeros(shape);
+        Tensor all = zeros(parts.getFirst().type(), shape, 0);
         int at = 0;
         for (Tensor t : parts) {
-            System.arraycopy(t.data(), 0, all.data(), at, t.size());
-            at += t.size();
+            copyItems(t, 0, all, at, t.dim(0));
+            at += t.dim(0);
         }
         return all;
+    }
+
+    /** Copies n items along the first axis, src's from on, into dst's at on (same type, same trailing shape). */
+    public static void copyItems(Tensor src, int from, Tensor dst, int at, int n) {
+        if (src.type.isFloat() != dst.type.isFloat()) {
+            throw new IllegalArgumentException("cannot copy " + src.type + " items into a " + dst.type + " tensor");
+        }
+        int item = src.dim(0) == 0 ? 0 : src.size / src.dim(0);
+        if (src.type.isFloat()) {
+            System.arraycopy(src.data, from * item, dst.data, at * item, n * item);
+        } else {
+            System.arraycopy(src.ints, from * item, dst.ints, at * item, n * item);
+        }
     }
 
     /** Elements [from, to) of the first axis, copied. */

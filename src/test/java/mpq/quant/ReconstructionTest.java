@@ -122,11 +122,25 @@ class ReconstructionTest {
         Graph g = PostTrainingQuantizer.prepare(Nets.residual(5, false));
         Graph q = FakeQuantPass.apply(g, recipe(4));
         Graph region = ReconBlocks.region(q, new ReconBlocks.Block("relu1_out", "flatten_out",
-                List.of("conv2", "conv3")), new int[] {1, 8, 8, 8});
+                List.of("conv2", "conv3")), Tensor.zeros(1, 8, 8, 8));
         assertTrue(region.nodes().stream().anyMatch(n -> n.name().equals("add")));
         assertTrue(region.nodes().stream().noneMatch(n -> n.name().equals("conv1") || n.name().equals("fc")));
         assertThrows(IllegalArgumentException.class, () -> q.region(new mpq.graph.ValueInfo("relu2_out",
                 mpq.tensor.DType.FLOAT, new int[] {-1, 8, 8, 8}), List.of("add_out")));   // the Add reads relu1 too
+    }
+
+    @Test
+    void aBlocksOutputFromTheLastOnesIsTheNetworksValueThere() {
+        Graph g = PostTrainingQuantizer.prepare(Nets.residual(5, false));
+        QuantRecipe r = recipe(4);
+        Graph q = FakeQuantPass.apply(g, r);
+        Batches calib = Nets.calibration(21);
+        List<ReconBlocks.Block> blocks = ReconBlocks.blocks(g, r);
+        Tensor first = Reconstruction.collect(q, blocks.get(0).input(), calib, 2);
+        Tensor second = Reconstruction.collect(q, blocks.get(1).input(), calib, 2);
+        Tensor through = Reconstruction.through(ReconBlocks.region(q, blocks.get(0), first), first, 2);
+        assertArrayEquals(second.shape(), through.shape());
+        assertTrue(FoldBatchNormTest.maxAbsDiff(second, through) < 1e-5);
     }
 
     /** Mean squared difference of the two graphs' outputs on fresh inputs. */
