@@ -106,6 +106,12 @@ public record QuantConfig(LayerSpec defaults, boolean keepFirstLast, List<Overri
         refiners.forEach(Refiners.REGISTRY::method);   // an unknown name fails here, listing the known ones
         java.util.Objects.requireNonNull(target, "target");
         java.util.Objects.requireNonNull(reconstruction, "reconstruction");
+        for (String r : List.of(Refiners.ADAROUND, Refiners.BRECQ)) {
+            if (sparq != null && refiners.contains(r)) {
+                throw new BadInputException("--refine " + r + " learns through the quantized network's gradient, and "
+                        + "SPARQ's windows have none: use --sparq or --refine " + r + ", not both");
+            }
+        }
     }
 
     /** The reconstruction refiners' settings. */

@@ -217,7 +217,7 @@ class BadInputTest {
     @ValueSource(strings = {"--recon-iters=0|--recon-iters must be at least 1, got 0",
             "--recon-batch=0|--recon-batch must be at least 1", "--recon-lambda=-1|--recon-lambda must be 0 or more",
             "--recon-act-iters=-5|--recon-act-iters must be 0 or more", "--recon-loss=l1|expected mse or fisher",
-            "--refine=adaroun|unknown refiner 'adaroun'"})
+            "--refine=adaroun|unknown refiner 'adaroun'", "--sparq|use --sparq or --refine brecq, not both"})
     void reconstructionSettingsOutsideWhatItTakes(String spec) {
         Path model = SharedData.model("resnet20_cifar10.onnx");
         assertOneLineError(CliRun.of("quantize", model.toString(), "--calib", SharedData.cifarTrain().toString(),
