@@ -73,8 +73,8 @@ class MetricsTest {
         assertEquals(List.of(new Bits(4, 4), new Bits(8, 4), new Bits(4, 8), new Bits(7, 8)), ctx.cells(),
                 "W8A8 is W7A8 on the default target; W8A4 is not narrowed");
         for (String name : Metrics.NAMES) {
-            if (name.equals("clado")) {
-                continue;   // measures weight bits at one activation width (and says so)
+            if (name.equals("clado") || name.equals("brecq-block")) {
+                continue;   // measure weight bits at one activation width (and say so)
             }
             SensitivityTable t = Metrics.byName(name).compute(ctx, Progress.NONE);
             for (int l = 0; l < 4; l++) {
@@ -94,8 +94,8 @@ class MetricsTest {
                 new mpq.quant.SparqWindows(2, mpq.quant.SparqWindows.Placements.TWO,
                         mpq.quant.SparqWindows.Rounding.FLOOR, false)));
         for (String name : Metrics.NAMES) {
-            if (name.equals("ompq") || name.equals("clado")) {
-                continue;   // ompq: importance from float features, no quantization error; clado: weights only
+            if (name.equals("ompq") || name.equals("clado") || name.equals("brecq-block")) {
+                continue;   // ompq: importance from float features, no quantization error; clado, brecq-block: weights only
             }
             SensitivityTable p = Metrics.byName(name).compute(plain, Progress.NONE);
             SensitivityTable w = Metrics.byName(name).compute(windowed, Progress.NONE);
