@@ -28,7 +28,7 @@ public record LayerShape(String name, String opType, long params, int channels, 
         }
         Map<String, Long> macs = new HashMap<>();
         for (NodeInfo n : new Plan(g, shapes, java.util.Set.of()).nodes()) {
-            macs.put(n.node().name().isEmpty() ? n.node().output(0) : n.node().name(), n.macs());
+            macs.put(WeightLayer.nameOf(n.node()), n.macs());
         }
         List<LayerShape> out = new ArrayList<>();
         for (WeightLayer l : WeightLayer.find(g)) {

@@ -99,13 +99,17 @@ public final class AdaRound {
 
     /** The share of weights whose hard choice differs from rounding to nearest. */
     public double changedFraction(Tensor w) {
-        int[] q = levels();
-        Tensor nearest = params.levels(w);
+        return (double) changed(params, levels(), w) / w.size();
+    }
+
+    /** How many of the stored integers q differ from w rounded to nearest on the grid of p. */
+    static int changed(QuantParams p, int[] q, Tensor w) {
+        Tensor nearest = p.levels(w);
         int changed = 0;
         for (int i = 0; i < q.length; i++) {
             changed += q[i] != (int) nearest.get(i) ? 1 : 0;
         }
-        return (double) changed / q.length;
+        return changed;
     }
 
     private static float sigmoid(float x) {

@@ -30,7 +30,7 @@ public final class FakeQuantPass {
         Map<String, Attributes.Constant> init = new LinkedHashMap<>(g.initializers());
         Map<String, Node> layerNodes = new HashMap<>();
         for (Node n : g.nodes()) {
-            layerNodes.put(n.name().isEmpty() ? n.output(0) : n.name(), n);
+            layerNodes.put(WeightLayer.nameOf(n), n);
         }
         Map<Node, Node> replaced = new HashMap<>();
         for (QuantRecipe.LayerQuant l : recipe.layers()) {
@@ -81,7 +81,7 @@ public final class FakeQuantPass {
         List<Node> nodes = new ArrayList<>();
         for (Node n : g.nodes()) {
             Node m = renameInputs(replaced.getOrDefault(n, n), renamed);
-            String window = windowed.get(n.name().isEmpty() ? n.output(0) : n.name());
+            String window = windowed.get(WeightLayer.nameOf(n));
             nodes.add(window == null ? m : withInput0(m, window));
         }
         nodes.addAll(added);
@@ -168,7 +168,7 @@ public final class FakeQuantPass {
         }
         int[] shape = name.isEmpty() ? new int[] {bias.length} : init.get(name).tensor().shape();
         if (name.isEmpty()) {
-            name = Names.fresh((n.name().isEmpty() ? n.output(0) : n.name()) + ".bias", init::containsKey);
+            name = Names.fresh(WeightLayer.nameOf(n) + ".bias", init::containsKey);
         }
         init.put(name, new Attributes.Constant(new Tensor(shape, stored), DType.FLOAT));
         List<String> inputs = new ArrayList<>(List.of(n.input(0), n.input(1), name));

@@ -33,7 +33,8 @@ public final class ReconBlocks {
     /** Each layer of the recipe alone (AdaRound). */
     public static List<Block> layers(Graph g, QuantRecipe recipe) {
         Map<String, List<Node>> consumers = g.consumers();
-        Map<String, Node> byName = byName(g);
+        Map<String, Node> byName = new HashMap<>();
+        WeightLayer.find(g).forEach(l -> byName.put(l.name(), l.node()));
         List<Block> out = new ArrayList<>();
         for (QuantRecipe.LayerQuant l : recipe.layers()) {
             Node n = byName.get(l.name());
@@ -81,7 +82,7 @@ public final class ReconBlocks {
         List<String> layers = new ArrayList<>();
         for (int i = 0; i < nodes.size(); i++) {
             Node n = nodes.get(i);
-            String name = n.name().isEmpty() ? n.output(0) : n.name();
+            String name = WeightLayer.nameOf(n);
             if (quantized.contains(name)) {
                 layers.add(name);
             }
@@ -122,13 +123,5 @@ public final class ReconBlocks {
         int[] dims = example.shape();
         dims[0] = -1;
         return q.region(new ValueInfo(b.input(), example.type(), dims), List.of(b.output()));
-    }
-
-    private static Map<String, Node> byName(Graph g) {
-        Map<String, Node> m = new HashMap<>();
-        for (Node n : g.nodes()) {
-            m.put(n.name().isEmpty() ? n.output(0) : n.name(), n);
-        }
-        return m;
     }
 }

@@ -219,8 +219,9 @@ public final class Reconstruction {
                 throughput = (double) s.iterations() * Math.min(s.batch(), n) / ((System.nanoTime() - start) / 1e9);
                 for (int l = 0; l < layers.size(); l++) {   // the hard choice, as the recipe will hold it
                     QuantRecipe.LayerQuant lq = layers.get(l);
-                    float[] hard = lq.weightParams().dequantize(rounding.get(l).levels(),
-                            floatGraph.weight(lq.weight()).shape()).data();
+                    int[] chosen = rounding.get(l).levels();
+                    levels.put(lq.name(), chosen);
+                    float[] hard = lq.weightParams().dequantize(chosen, floatGraph.weight(lq.weight()).shape()).data();
                     System.arraycopy(hard, 0, bp.parameter(params.get(l)).data(), 0, hard.length);
                 }
                 hardLoss = evaluate(bp);
@@ -228,10 +229,9 @@ public final class Reconstruction {
                 progress.close();
             }
             long changed = 0, total = 0;
-            for (int l = 0; l < layers.size(); l++) {
-                Tensor w = floatGraph.weight(layers.get(l).weight());
-                levels.put(layers.get(l).name(), rounding.get(l).levels());
-                changed += Math.round(rounding.get(l).changedFraction(w) * w.size());
+            for (QuantRecipe.LayerQuant lq : layers) {
+                Tensor w = floatGraph.weight(lq.weight());
+                changed += AdaRound.changed(lq.weightParams(), levels.get(lq.name()), w);
                 total += w.size();
             }
             return new double[] {nearestLoss, hardLoss, (double) changed / total, ends.first(), ends.last(),

@@ -40,7 +40,7 @@ public final class SparqStatistics {
         }
         Map<String, Node> byName = new HashMap<>();
         for (Node n : quantized.nodes()) {
-            byName.put(n.name().isEmpty() ? n.output(0) : n.name(), n);
+            byName.put(WeightLayer.nameOf(n), n);
         }
         Map<String, Node> producers = new HashMap<>();
         for (Node n : quantized.nodes()) {

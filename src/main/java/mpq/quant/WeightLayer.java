@@ -27,9 +27,14 @@ public record WeightLayer(String name, Node node, String input, String weight, S
         return layers;
     }
 
+    /** The name a layer (or any node) goes by: its own, or its first output's when it has none. */
+    public static String nameOf(Node n) {
+        return n.name().isEmpty() ? n.output(0) : n.name();
+    }
+
     /** The layer a node forms, or null when it is not a weight layer mpq handles. */
     public static WeightLayer of(Node n, Map<String, Attributes.Constant> init) {
-        String name = n.name().isEmpty() ? n.output(0) : n.name();
+        String name = nameOf(n);
         boolean defaultDomain = n.domain().isEmpty() || n.domain().equals("ai.onnx");
         if (!defaultDomain || !init.containsKey(n.input(1))) {
             return null;

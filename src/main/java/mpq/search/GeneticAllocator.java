@@ -30,11 +30,7 @@ public final class GeneticAllocator implements Allocator {
         int n = q.layers().size();
         SplittableRandom rnd = new SplittableRandom(SEED);
         List<Individual> population = new ArrayList<>();
-        int[] top = new int[n];
-        for (int l = 0; l < n; l++) {
-            top[l] = GreedyAllocator.costliest(q.layers().get(l));
-        }
-        population.add(score(p, merged, GreedyAllocator.stepDown(q, top)));
+        population.add(score(p, merged, GreedyAllocator.greedy(q)));
         while (population.size() < POPULATION) {
             int[] c = new int[n];
             for (int l = 0; l < n; l++) {

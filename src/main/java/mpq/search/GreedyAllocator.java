@@ -14,12 +14,16 @@ public final class GreedyAllocator implements Allocator {
     public Allocation solve(AllocationProblem p) {
         p.requireFeasible();
         AllocationProblem.Merged merged = p.merged();
-        AllocationProblem q = merged.problem();
+        return merged.expand(p, greedy(merged.problem()));
+    }
+
+    /** The greedy choice on an independent (merged) problem: every layer at its costliest option, stepped down. */
+    static int[] greedy(AllocationProblem q) {
         int[] choice = new int[q.layers().size()];
         for (int l = 0; l < choice.length; l++) {
             choice[l] = costliest(q.layers().get(l));
         }
-        return merged.expand(p, stepDown(q, choice));
+        return stepDown(q, choice);
     }
 
     /**
@@ -72,8 +76,7 @@ public final class GreedyAllocator implements Allocator {
         throw new IllegalStateException("greedy search did not settle within " + maxSteps + " steps");
     }
 
-    /** The option with the largest cost summed over the resources (usually the most bits). */
-    static int costliest(LayerOptions o) {
+    private static int costliest(LayerOptions o) {
         int best = 0;
         double max = Double.NEGATIVE_INFINITY;
         for (int k = 0; k < o.options(); k++) {

@@ -163,23 +163,13 @@ public final class CladoMetric implements SensitivityMetric {
 
     /** The singles as values (made monotone, with the tie-break) and the cross terms as measured. */
     private SensitivityTable asMeasured(SensitivityContext ctx, double[][] single, double[][] inter, int top) {
-        List<Bits> cells = ctx.cells();
-        double max = 0;
-        for (double[] row : single) {
-            for (double v : row) {
-                max = Math.max(max, v);
-            }
-        }
-        double tieBreak = (max > 0 ? max : 1) * 1e-9;
-        double[][] values = new double[single.length][cells.size()];
+        double[][] values = new double[single.length][];
         for (int l = 0; l < single.length; l++) {
-            for (int k = 0; k < cells.size(); k++) {
-                values[l][k] = single[l][k] + (k == top ? 0 : tieBreak * Math.max(0, cells.get(top).w()
-                        - cells.get(k).w()));
-            }
+            values[l] = single[l].clone();
         }
-        monotone(values, cells);
-        return new SensitivityTable(name(), ctx.layerNames(), cells, values, inter);
+        breakTiesAndMakeMonotone(values, java.util.stream.IntStream.range(0, values.length).boxed().toList(),
+                ctx.cells(), top);
+        return new SensitivityTable(name(), ctx.layerNames(), ctx.cells(), values, inter);
     }
 
     /** The quadratic model over the searched layers' non-widest cells, projected onto the PSD cone, as a table. */
@@ -206,16 +196,11 @@ public final class CladoMetric implements SensitivityMetric {
         double[][] psd = PsdProjection.project(g);
         double[][] values = new double[single.length][nc];
         double[][] out = new double[single.length * nc][single.length * nc];
-        double max = 0;
-        for (int a = 0; a < psd.length; a++) {
-            max = Math.max(max, psd[a][a] / 2);
-        }
-        double tieBreak = (max > 0 ? max : 1) * 1e-9;
         for (int a = 0; a < psd.length; a++) {
             int[] p = index.get(a);
-            values[p[0]][p[1]] = psd[a][a] / 2 + tieBreak * Math.max(0, cells.get(top).w() - cells.get(p[1]).w());
+            values[p[0]][p[1]] = psd[a][a] / 2;
         }
-        monotone(values, cells);
+        breakTiesAndMakeMonotone(values, searched, cells, top);
         for (int a = 0; a < psd.length; a++) {
             int[] p = index.get(a);
             for (int b = 0; b < psd.length; b++) {
@@ -226,6 +211,26 @@ public final class CladoMetric implements SensitivityMetric {
             }
         }
         return new SensitivityTable(name(), ctx.layerNames(), cells, values, out);
+    }
+
+    /**
+     * In the given rows, adds the tie-break (10⁻⁹ of the rows' largest value per bit given up against the widest
+     * cell), then makes every row monotone.
+     */
+    private static void breakTiesAndMakeMonotone(double[][] values, List<Integer> rows, List<Bits> cells, int top) {
+        double max = 0;
+        for (int l : rows) {
+            for (double v : values[l]) {
+                max = Math.max(max, v);
+            }
+        }
+        double tieBreak = (max > 0 ? max : 1) * 1e-9;
+        for (int l : rows) {
+            for (int k = 0; k < cells.size(); k++) {
+                values[l][k] += tieBreak * Math.max(0, cells.get(top).w() - cells.get(k).w());
+            }
+        }
+        monotone(values, cells);
     }
 
     /**
