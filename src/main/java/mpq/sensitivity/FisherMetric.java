@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import mpq.base.Progress;
 import mpq.graph.Graph;
+import mpq.graph.LossInput;
 import mpq.graph.exec.Backprop;
 import mpq.quant.WeightLayer;
 import mpq.tensor.Losses;

@@ -1,5 +1,7 @@
 package mpq.sensitivity;
 
+import mpq.graph.LossInput;
+
 import java.util.List;
 import mpq.base.Progress;
 import mpq.quant.WeightLayer;

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import mpq.data.Batches;
 import mpq.graph.Graph;
+import mpq.graph.LossInput;
 import mpq.graph.exec.Backprop;
 import mpq.tensor.Losses;
 import mpq.tensor.Tensor;

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import mpq.graph.Attributes;
 import mpq.graph.Graph;
+import mpq.graph.LossInput;
 import mpq.graph.ValueInfo;
 import mpq.graph.exec.Executor;
 import mpq.quant.Estimators;

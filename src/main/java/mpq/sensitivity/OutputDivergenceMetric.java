@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import mpq.base.Progress;
 import mpq.graph.Graph;
+import mpq.graph.LossInput;
 import mpq.graph.exec.Executor;
 import mpq.quant.Bits;
 import mpq.quant.FakeQuantPass;

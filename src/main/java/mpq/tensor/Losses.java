@@ -14,6 +14,10 @@ public final class Losses {
         double total = 0;
         double[] p = new double[c];
         for (int i = 0; i < n; i++) {
+            if (labels[i] < 0 || labels[i] >= c) {
+                throw new IllegalArgumentException("label " + labels[i] + " of example " + i + " is not one of the "
+                        + c + " classes the model outputs");
+            }
             double logSum = softmax(z, i * c, c, p);
             total += logSum - z[i * c + labels[i]];
             for (int j = 0; j < c; j++) {

@@ -16,6 +16,7 @@ public final class Executor implements AutoCloseable {
     private final Parallel par;
     private final Set<String> keep;
     private final Set<String> readByValue = new java.util.HashSet<>();   // inputs nodes need at plan time
+    private final Set<String> varying;   // inputs never planned by value: they change from run to run
     private final Map<String, Plan> plans = new LinkedHashMap<>();
     private Plan last;
 
@@ -25,10 +26,19 @@ public final class Executor implements AutoCloseable {
 
     /** An executor that keeps the named values readable through {@link #value} after each run. */
     public Executor(Graph graph, int threads, Set<String> keep) {
+        this(graph, threads, keep, Set.of());
+    }
+
+    /**
+     * The same, with inputs whose values change from run to run (a quantizer's scale being optimised): small as they
+     * may be, they are read at run time instead of being folded into the plan, so one plan serves every value.
+     */
+    public Executor(Graph graph, int threads, Set<String> keep, Set<String> varying) {
         Ops.requireSupported(graph);
         this.graph = graph;
         this.par = new Parallel(threads);
         this.keep = Set.copyOf(keep);
+        this.varying = Set.copyOf(varying);
         for (ValueInfo in : graph.inputs()) {
             if (Ops.readsValue(graph, in.name())) {
                 readByValue.add(in.name());
@@ -60,7 +70,7 @@ public final class Executor implements AutoCloseable {
             Tensor t = inputs.get(in.name());
             if (t != null) {
                 shapes.put(in.name(), t.shape());
-                if (plannedByValue(t) || readByValue.contains(in.name())) {
+                if ((plannedByValue(t) && !varying.contains(in.name())) || readByValue.contains(in.name())) {
                     byValue.put(in.name(), t);
                 }
             }

@@ -1,13 +1,9 @@
-package mpq.sensitivity;
+package mpq.graph;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import java.util.Map;
-import mpq.graph.Attributes;
-import mpq.graph.Graph;
-import mpq.graph.Node;
-import mpq.graph.ValueInfo;
 import mpq.tensor.DType;
 import org.junit.jupiter.api.Test;
 

@@ -1,18 +1,16 @@
-package mpq.sensitivity;
+package mpq.graph;
 
 import java.util.List;
 import java.util.Map;
-import mpq.graph.Graph;
-import mpq.graph.Node;
 
 /**
  * Which value the cross-entropy of a classifier reads: its output, or — for a model that ends in a Softmax (perhaps
  * behind Identity nodes), whose output is probabilities — the Softmax's input, the logits.
  */
-final class LossInput {
+public final class LossInput {
     private LossInput() {}
 
-    static String of(Graph g) {
+    public static String of(Graph g) {
         Map<String, Node> producer = new java.util.HashMap<>();
         for (Node n : g.nodes()) {
             for (String o : n.outputs()) {
