@@ -63,8 +63,9 @@ final class QuantizeCommand implements Callable<Integer> {
     int aBits = 8;
 
     @Option(names = "--estimator", paramLabel = "E", description = "Range estimator for weights and activations: "
-            + "minmax, percentile[:P] (default P 99.99), mse, aciq or entropy (default: ${DEFAULT-VALUE}). entropy is "
-            + "for activations only; weights then use " + Estimators.FOR_WEIGHTS_INSTEAD + ".")
+            + "minmax, percentile[:P] (default P 99.99), mse, lp:P (the range least in mean |error|^P; mse is lp:2), "
+            + "aciq or entropy (default: ${DEFAULT-VALUE}). entropy is for activations only; weights then use "
+            + Estimators.FOR_WEIGHTS_INSTEAD + ".")
     String estimator = "mse";
 
     @Option(names = "--weight-estimator", paramLabel = "E", description = "A different estimator for the weights.")

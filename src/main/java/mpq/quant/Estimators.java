@@ -3,7 +3,7 @@ package mpq.quant;
 import java.util.List;
 import mpq.base.BadInputException;
 
-/** The range estimators by name: minmax, percentile[:P], mse, aciq, entropy. */
+/** The range estimators by name: minmax, percentile[:P], mse, lp:P, aciq, entropy. */
 public final class Estimators {
     private Estimators() {}
 
@@ -17,15 +17,21 @@ public final class Estimators {
         return byName(name).forWeights() ? name : FOR_WEIGHTS_INSTEAD;
     }
 
-    /** The estimator a user named; "percentile:99.9" sets the percentile. */
+    /** The estimator a user named; "percentile:99.9" sets the percentile, "lp:3" the norm's power. */
     public static RangeEstimator byName(String name) {
         String n = name.trim().toLowerCase(java.util.Locale.ROOT);
         if (n.startsWith("percentile:")) {
-            String p = n.substring("percentile:".length());
+            double p = number(name, n.substring("percentile:".length()));
             try {
-                return new PercentileEstimator(Double.parseDouble(p));
-            } catch (NumberFormatException e) {
-                throw new BadInputException("estimator '" + name + "': '" + p + "' is not a number");
+                return new PercentileEstimator(p);
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException("estimator '" + name + "': " + e.getMessage());
+            }
+        }
+        if (n.startsWith("lp:")) {
+            double p = number(name, n.substring("lp:".length()));
+            try {
+                return new LpEstimator(p);
             } catch (IllegalArgumentException e) {
                 throw new BadInputException("estimator '" + name + "': " + e.getMessage());
             }
@@ -33,11 +39,19 @@ public final class Estimators {
         return switch (n) {
             case "minmax" -> new MinMaxEstimator();
             case "percentile" -> new PercentileEstimator(PercentileEstimator.DEFAULT_PERCENT);
-            case "mse" -> new MseEstimator();
+            case "mse" -> LpEstimator.mse();
             case "aciq" -> new AciqEstimator();
             case "entropy" -> new EntropyEstimator();
             default -> throw new BadInputException("unknown range estimator '" + name + "'; known: "
-                    + String.join(", ", NAMES) + " (percentile:P sets the percentile)");
+                    + String.join(", ", NAMES) + " (percentile:P sets the percentile, lp:P the norm's power)");
         };
+    }
+
+    private static double number(String name, String text) {
+        try {
+            return Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            throw new BadInputException("estimator '" + name + "': '" + text + "' is not a number");
+        }
     }
 }

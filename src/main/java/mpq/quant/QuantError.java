@@ -70,20 +70,37 @@ public final class QuantError {
         return ((1 - partnerZero) * sumAlone + partnerZero * sumPaired) / total;
     }
 
-    double meanSquared(Range r, IntGrid grid, boolean symmetric) {
-        return meanSquared(QuantParams.of(grid, symmetric, r));
+    /** Mean over all values of |x − Q(x)|^power under per-tensor parameters (power 2: {@link #meanSquared}). */
+    public double meanPower(QuantParams p, double power) {
+        if (power == 2) {
+            return meanSquared(p);
+        }
+        if (total == 0) {
+            return 0;
+        }
+        float s = p.scale(0), lo = p.lowSteps(0), hi = p.highSteps(0);
+        double sum = 0;
+        for (int i = 0; i < centers.length; i++) {
+            double d = Math.abs(centers[i] - mpq.tensor.FakeQuant.quantizeDequantize(centers[i], s, lo, hi));
+            sum += counts[i] * Math.pow(d, power);
+        }
+        return sum / total;
+    }
+
+    double meanPower(Range r, IntGrid grid, boolean symmetric, double power) {
+        return meanPower(QuantParams.of(grid, symmetric, r), power);
     }
 
     /**
-     * The factor α in (0, 1] whose range rangeAt(α) has the least error: a coarse scan, then a finer one around the
-     * best coarse point.
+     * The factor α in (0, 1] whose range rangeAt(α) has the least mean |error|^power: a coarse scan, then a finer one
+     * around the best coarse point.
      */
-    double bestFactor(DoubleFunction<Range> rangeAt, IntGrid grid, boolean symmetric) {
+    double bestFactor(DoubleFunction<Range> rangeAt, IntGrid grid, boolean symmetric, double power) {
         int coarse = 100;
-        double best = 1, bestErr = meanSquared(rangeAt.apply(1), grid, symmetric);
+        double best = 1, bestErr = meanPower(rangeAt.apply(1), grid, symmetric, power);
         for (int k = 1; k < coarse; k++) {
             double a = (double) k / coarse;
-            double e = meanSquared(rangeAt.apply(a), grid, symmetric);
+            double e = meanPower(rangeAt.apply(a), grid, symmetric, power);
             if (e < bestErr) {
                 bestErr = e;
                 best = a;
@@ -96,7 +113,7 @@ public final class QuantError {
             if (a <= 0 || a > 1) {
                 continue;
             }
-            double e = meanSquared(rangeAt.apply(a), grid, symmetric);
+            double e = meanPower(rangeAt.apply(a), grid, symmetric, power);
             if (e < bestErr) {
                 bestErr = e;
                 best = a;

@@ -53,7 +53,7 @@ class EstimatorsTest {
     @Test
     void mseClipOfAGaussianAt4BitsMatchesTheIntegratedOptimum() {
         double want = integratedOptimalClip(4);
-        Range r = new MseEstimator().estimate(gaussian(1, 2.0), new IntGrid(4, true), true);
+        Range r = LpEstimator.mse().estimate(gaussian(1, 2.0), new IntGrid(4, true), true);
         // Known from quantizer theory: about 2.5–2.8 σ at 4 bits.
         assertTrue(want > 2.3 && want < 3.0, "integrated optimum " + want);
         assertEquals(want * 2.0, r.hi(), 0.03 * want * 2.0, "mse estimator clip vs integrated optimum (σ = 2)");
@@ -78,7 +78,7 @@ class EstimatorsTest {
         Histogram h = Histogram.of(x, 0, N, Histogram.DEFAULT_BINS);
         IntGrid grid = new IntGrid(4, true);
         double aciq = new AciqEstimator().estimate(h, grid, true).hi();
-        double mse = new MseEstimator().estimate(h, grid, true).hi();
+        double mse = LpEstimator.mse().estimate(h, grid, true).hi();
         assertEquals(mse, aciq, 0.08 * mse, "aciq " + aciq + " vs mse " + mse);
         // Far inside the data's reach: Laplace tails make clipping pay.
         assertTrue(aciq < 0.6 * h.maxAbs(), "aciq clip " + aciq + " of max " + h.maxAbs());
