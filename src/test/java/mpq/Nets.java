@@ -99,4 +99,19 @@ public final class Nets {
         h = n.node("Gemm", "fc", Map.of("transB", 1L), h, w, n.param("fc.b", n.random(0.1, 5)));
         return n.graph(new int[] {-1, 3, 8, 8}, h);
     }
+
+    /** Mean squared difference of two {@link #residual}-shaped graphs' outputs on fresh inputs. */
+    public static double outputError(Graph a, Graph b) {
+        Tensor x = new Nets(77).random(2.0, 64, 3, 8, 8);
+        try (mpq.graph.exec.Executor ea = new mpq.graph.exec.Executor(a, 2);
+             mpq.graph.exec.Executor eb = new mpq.graph.exec.Executor(b, 2)) {
+            Tensor ya = ea.run(x).copy(), yb = eb.run(x);
+            double s = 0;
+            for (int i = 0; i < ya.size(); i++) {
+                double d = ya.get(i) - yb.get(i);
+                s += d * d;
+            }
+            return s / ya.size();
+        }
+    }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import mpq.deploy.Target;
 import mpq.deploy.Targets;
+import mpq.quant.Lapq;
 import mpq.quant.QuantConfig;
 import mpq.quant.Reconstruction;
 import mpq.quant.Refiners;
@@ -32,7 +33,8 @@ final class QuantOptions {
 
     @Option(names = "--refine", split = ",", paramLabel = "NAME", description = "Refiners to run after quantization, "
             + "in order (mpq methods lists them): bias-correction, adaround (learned rounding, layer by layer), "
-            + "brecq (learned rounding on blocks found in the graph, then activation steps).")
+            + "brecq (learned rounding on blocks found in the graph, then activation steps), lapq (clipping ranges "
+            + "optimised jointly on the task loss).")
     List<String> refine = List.of();
 
     @Option(names = "--recon-iters", paramLabel = "N", description = "adaround/brecq: rounding iterations per layer or "
@@ -60,6 +62,25 @@ final class QuantOptions {
     @Option(names = "--recon-seed", paramLabel = "S", description = "adaround/brecq: seed of the batch draws "
             + "(default: 0).")
     long reconSeed;
+
+    @Option(names = "--lapq-loss", paramLabel = "L", description = "lapq: ce (cross-entropy with the calibration "
+            + "labels), kl (to the float model's outputs: for unlabelled data) or auto (default: ce when the "
+            + "calibration data has labels, else kl). Calibrate on training data: LAPQ fits the ranges to it.")
+    String lapqLoss = Lapq.Loss.AUTO.label;
+
+    @Option(names = "--lapq-sweeps", paramLabel = "N", description = "lapq: Powell sweeps, each a line search along "
+            + "every quantizer's scale (default: " + Lapq.Settings.SWEEPS + "; 0 stops after the Lp initialisation).")
+    int lapqSweeps = Lapq.Settings.SWEEPS;
+
+    @Option(names = "--lapq-examples", paramLabel = "N", description = "lapq: calibration examples the loss is "
+            + "measured on, the first N (default: " + Lapq.Settings.EXAMPLES + ").")
+    int lapqExamples = Lapq.Settings.EXAMPLES;
+
+    @Option(names = "--multipoint", paramLabel = "F", description = "Multipoint quantization: output channels whose "
+            + "output error is largest take extra points on the layer's grid (w ≈ Σ a_i v_i), up to F × the layer's "
+            + "channels per layer below 8 bits, e.g. 0.1 (default: 0, none). Each extra point is one more output "
+            + "channel of the same bits; the size counts them. Per-channel weights only.")
+    double multipoint;
 
     @Option(names = "--bias-correction", description = "The same as --refine bias-correction: each layer's bias "
             + "absorbs the mean shift quantization causes, measured on the calibration data.")
@@ -130,7 +151,11 @@ final class QuantOptions {
         return new QuantConfig(new QuantConfig.LayerSpec(wBits, aBits, !perTensor, weightEstimator, actEstimator),
                 keepFirstLast, List.of(), refiners(), target()).withEmbeddings(embeddingBits,
                 mpq.quant.RowwiseQuantizer.Method.of(embeddingMethod)).withSparq(sparq())
-                .withReconstruction(reconstruction());
+                .withReconstruction(reconstruction()).withLapq(lapq()).withMultipoint(multipoint);
+    }
+
+    Lapq.Settings lapq() {
+        return new Lapq.Settings(Lapq.Loss.of(lapqLoss), lapqSweeps, lapqExamples);
     }
 
     Reconstruction.Settings reconstruction() {
@@ -156,6 +181,9 @@ final class QuantOptions {
         if (sparq() != null) {
             o.addAll(List.of(sparq().describe().split(" ")));
         }
+        if (multipoint > 0) {
+            o.addAll(List.of("--multipoint", Double.toString(multipoint)));
+        }
         if (!refiners().isEmpty()) {
             o.addAll(List.of("--refine", String.join(",", refiners())));
         }
@@ -178,6 +206,18 @@ final class QuantOptions {
             }
             if (r.seed() != d.seed()) {
                 o.addAll(List.of("--recon-seed", Long.toString(r.seed())));
+            }
+        }
+        if (refiners().contains(Refiners.LAPQ)) {
+            Lapq.Settings l = lapq(), d = Lapq.Settings.defaults();
+            if (l.loss() != d.loss()) {
+                o.addAll(List.of("--lapq-loss", l.loss().label));
+            }
+            if (l.sweeps() != d.sweeps()) {
+                o.addAll(List.of("--lapq-sweeps", Integer.toString(l.sweeps())));
+            }
+            if (l.examples() != d.examples()) {
+                o.addAll(List.of("--lapq-examples", Integer.toString(l.examples())));
             }
         }
         return o;

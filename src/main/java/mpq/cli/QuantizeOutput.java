@@ -140,6 +140,15 @@ final class QuantizeOutput {
         j.put("keep_first_last", cmd.quant.keepFirstLast);
         j.put("bias_correction", cfg.refiners().contains(mpq.quant.Refiners.BIAS_CORRECTION));
         j.put("refine", cfg.refiners());
+        if (cfg.multipoint() > 0) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("fraction", cfg.multipoint());
+            m.put("extra_points", r.recipe().extraPoints().values().stream().mapToInt(List::size).sum());
+            Map<String, Object> perLayer = new LinkedHashMap<>();
+            r.recipe().extraPoints().forEach((k, v) -> perLayer.put(k, v.size()));
+            m.put("layers", perLayer);
+            j.put("multipoint", m);
+        }
         j.put("calib", cmd.calibration.calib.toString());
         j.put("calib_images", batches.examples());
         j.put("seed", cmd.calibration.seed);

@@ -16,6 +16,7 @@ import mpq.graph.op.Ops;
 import mpq.quant.BiasQuant;
 import mpq.quant.FakeQuantPass;
 import mpq.quant.IntGrid;
+import mpq.quant.MultipointBranch;
 import mpq.quant.Names;
 import mpq.quant.QuantParams;
 import mpq.quant.QuantRecipe;
@@ -82,6 +83,11 @@ public final class QdqExport {
         Map<String, QuantRecipe.LayerQuant> byName = new HashMap<>();
         for (QuantRecipe.LayerQuant l : recipe.layers()) {
             byName.put(l.name(), l);
+        }
+        for (Map.Entry<String, List<QuantRecipe.ExtraPoint>> e : recipe.extraPoints().entrySet()) {
+            // A multipoint layer's extra points: a weight of their own, stored on the layer's grid like its weight.
+            fourBit |= weight(MultipointBranch.asLayer(byName.get(e.getKey()), e.getValue()), init, taken, nodes,
+                    int8Weights);
         }
         for (Node n : fq.nodes()) {
             if (n.opType().equals(Ops.FAKE_QUANT) && n.domain().equals(Ops.MPQ_DOMAIN)) {
@@ -158,11 +164,11 @@ public final class QdqExport {
      * The layer's weight as integers with a DequantizeLinear that writes the value the layer reads (the name of the
      * float initializer it replaces); true when stored as int4.
      */
-    private static boolean weight(QuantRecipe.LayerQuant l, Map<String, Attributes.Constant> init, Set<String> taken,
-                                  List<Node> nodes, boolean int8) {
+    private static boolean weight(QuantRecipe.LayerQuant l, Map<String, Attributes.Constant> init,
+                                  Set<String> taken, List<Node> nodes, boolean int8) {
         QuantParams p = l.weightParams();
         Tensor w = init.remove(l.weight()).tensor();   // already fake-quantized: integer multiples of the scales
-        DType type = int8 && p.grid().bits() <= 8 ? DType.INT8 : storage(p.grid());
+        DType type = storageOf(l, int8);
         String base = l.weight();
         String qName = Names.fresh(base + "_quantized", taken), scale = Names.fresh(base + "_scale", taken);
         String zp = Names.fresh(base + "_zero_point", taken);
@@ -187,6 +193,12 @@ public final class QdqExport {
         init.put(scale, new Attributes.Constant(new Tensor(new int[] {bq.scales().length}, bq.scales()), DType.FLOAT));
         nodes.add(new Node(name + "/DequantizeLinear", "DequantizeLinear", "", List.of(qName, scale), List.of(name),
                 new Attributes(Map.of("axis", 0L))));
+    }
+
+    /** The type a layer's weight integers are stored in. */
+    private static DType storageOf(QuantRecipe.LayerQuant l, boolean int8) {
+        IntGrid g = l.weightParams().grid();
+        return int8 && g.bits() <= 8 ? DType.INT8 : storage(g);
     }
 
     /** The ONNX type that stores a grid: int4/uint4 up to 4 bits, int8/uint8 up to 8, int16/uint16 for 16. */

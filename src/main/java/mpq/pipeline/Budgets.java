@@ -42,14 +42,15 @@ public final class Budgets {
                                  int threads) {
         return switch (spec) {
             case BudgetSpec.AvgWeightBits b -> new Budget(new WeightBitsCost(), b.bits() * layerParams(cal));
-            case BudgetSpec.Size b -> new Budget(new SizeCost(), 8.0 * b.bytes() - otherBits(cal));
+            case BudgetSpec.Size b -> new Budget(new SizeCost(base.multipoint()), 8.0 * b.bytes() - otherBits(cal));
             case BudgetSpec.SizeOfUniform b -> {
                 IntGrid.checkBits(b.bits(), "--size-of-uniform");
                 int a = java.util.Arrays.stream(actBits).max().orElse(8);
                 QuantConfig u = base.withDefaults(base.defaults().withBits(b.bits(), a)).withKeepFirstLast(true)
-                        .withRefiners(List.of());
+                        .withRefiners(List.of()).withMultipoint(0);   // the plain uniform size: extra points count against it
                 QuantRecipe r = PostTrainingQuantizer.quantize(cal, u, threads, Progress.NONE).recipe();
-                yield new Budget(new SizeCost(), 8.0 * WeightSize.bytes(cal.floatGraph(), r) - otherBits(cal));
+                yield new Budget(new SizeCost(base.multipoint()), 8.0 * WeightSize.bytes(cal.floatGraph(), r)
+                        - otherBits(cal));
             }
             case BudgetSpec.Bops b -> new Budget(new BopsCost(), b.giga() * 1e9);
             case BudgetSpec.Measured b -> new Budget(new TableCost(b.table()), b.limit());

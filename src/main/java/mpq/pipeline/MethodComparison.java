@@ -104,12 +104,16 @@ public final class MethodComparison {
         }
         List<Point> uniform = new ArrayList<>();
         int act = java.util.Arrays.stream(spec.actBits()).max().orElse(8);
+        // Multipoint is a representation beside uniform grids: with it, each uniform width is shown both ways.
+        List<Double> fractions = base.multipoint() > 0 ? List.of(0.0, base.multipoint()) : List.of(0.0);
         for (int b : new int[] {2, 3, 4, 6, 8}) {
-            QuantConfig u = base.withDefaults(base.defaults().withBits(b, act));
-            PostTrainingQuantizer.Result r = PostTrainingQuantizer.quantize(cal, u, threads, Progress.NONE);
-            EvalResult e = data.evaluate(r.quantized(), threads);
-            uniform.add(new Point("uniform W" + b + "A" + act, WeightSize.bytes(r.floatGraph(), r.recipe()), e.top1(),
-                    e.count()));
+            for (double f : fractions) {
+                QuantConfig u = base.withDefaults(base.defaults().withBits(b, act)).withMultipoint(f);
+                PostTrainingQuantizer.Result r = PostTrainingQuantizer.quantize(cal, u, threads, Progress.NONE);
+                EvalResult e = data.evaluate(r.quantized(), threads);
+                String label = (f > 0 ? "multipoint " + f + " W" : "uniform W") + b + "A" + act;
+                uniform.add(new Point(label, WeightSize.bytes(r.floatGraph(), r.recipe()), e.top1(), e.count()));
+            }
         }
         return new Result(rows, skipped, budgets, uniform);
     }

@@ -39,7 +39,8 @@ public final class FakeQuantPass {
                 throw new IllegalArgumentException("recipe layer '" + l.name() + "': weight '" + l.weight()
                         + "' is not in the graph");
             }
-            init.put(l.weight(), new Attributes.Constant(recipe.quantizedWeight(l, w), DType.FLOAT));
+            // A multipoint layer's first points here; its extra points go to a branch beside it (MultipointBranch).
+            init.put(l.weight(), new Attributes.Constant(recipe.baseWeight(l, w), DType.FLOAT));
             Node n = layerNodes.get(l.name());
             // The flag lets a target keep wider weights (depthwise kernels are exact); a recipe must not claim it.
             WeightLayer layer = n == null ? null : WeightLayer.of(n, g.initializers());
@@ -70,6 +71,14 @@ public final class FakeQuantPass {
         for (Node n : g.nodes()) {
             taken.addAll(n.outputs());
         }
+        List<Node> branches = new ArrayList<>();
+        for (Map.Entry<String, List<QuantRecipe.ExtraPoint>> e : recipe.extraPoints().entrySet()) {
+            QuantRecipe.LayerQuant l = recipe.layer(e.getKey());
+            Node n = layerNodes.get(l.name());
+            Node main = MultipointBranch.apply(replaced.getOrDefault(n, n), l, e.getValue(),
+                    g.weight(l.weight()).shape(), init, taken, branches);
+            replaced.put(n, main);
+        }
         Map<String, String> renamed = new HashMap<>();
         List<Node> added = new ArrayList<>();
         for (QuantRecipe.ActivationQuant a : recipe.activations()) {
@@ -83,6 +92,9 @@ public final class FakeQuantPass {
             Node m = renameInputs(replaced.getOrDefault(n, n), renamed);
             String window = windowed.get(WeightLayer.nameOf(n));
             nodes.add(window == null ? m : withInput0(m, window));
+        }
+        for (Node n : branches) {
+            nodes.add(renameInputs(n, renamed));
         }
         nodes.addAll(added);
         return new Graph(g.name(), nodes, g.inputs(), g.outputs(), FoldBatchNorm.usedOnly(init, nodes), g.opset());

@@ -114,6 +114,9 @@ public final class PostTrainingQuantizer {
             throw new BadInputException(windows.describe() + ": no layer reads an unsigned activation wider than "
                     + windows.bits() + " bits (SPARQ windows the inputs that come from a ReLU, at --a-bits 8)");
         }
+        if (cfg.multipoint() > 0) {
+            recipe = Multipoint.apply(c, recipe, cfg.multipoint(), threads, progress);
+        }
         for (String name : cfg.refiners()) {
             recipe = Refiners.byName(name).refine(c, recipe, cfg, threads, progress);
         }

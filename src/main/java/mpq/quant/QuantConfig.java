@@ -24,14 +24,17 @@ import mpq.deploy.Targets;
  * @param embeddingMethod how their rows are quantized ({@link RowwiseQuantizer.Method})
  * @param sparq          SPARQ bit windows on the inputs of layers reading unsigned activations, or null for none
  * @param reconstruction settings of the reconstruction refiners (adaround, brecq)
+ * @param lapq           settings of the LAPQ refiner
+ * @param multipoint     multipoint quantization's extra points per layer, as a fraction of its channels (0: none)
  */
 public record QuantConfig(LayerSpec defaults, boolean keepFirstLast, List<Override> overrides, List<String> refiners,
                           Target target, int embeddingBits, RowwiseQuantizer.Method embeddingMethod,
-                          SparqWindows sparq, Reconstruction.Settings reconstruction) {
+                          SparqWindows sparq, Reconstruction.Settings reconstruction, Lapq.Settings lapq,
+                          double multipoint) {
     public QuantConfig(LayerSpec defaults, boolean keepFirstLast, List<Override> overrides, List<String> refiners,
                        Target target) {
         this(defaults, keepFirstLast, overrides, refiners, target, 0, RowwiseQuantizer.Method.GREEDY, null,
-                Reconstruction.Settings.defaults());
+                Reconstruction.Settings.defaults(), Lapq.Settings.defaults(), 0);
     }
 
     /** The bits the first/last-layer policy keeps. */
@@ -106,6 +109,21 @@ public record QuantConfig(LayerSpec defaults, boolean keepFirstLast, List<Overri
         refiners.forEach(Refiners.REGISTRY::method);   // an unknown name fails here, listing the known ones
         java.util.Objects.requireNonNull(target, "target");
         java.util.Objects.requireNonNull(reconstruction, "reconstruction");
+        java.util.Objects.requireNonNull(lapq, "lapq");
+        if (!(multipoint >= 0 && multipoint <= 1)) {
+            throw new BadInputException("--multipoint must be a fraction of each layer's channels from 0 to 1, got "
+                    + multipoint);
+        }
+        if (multipoint > 0 && !defaults.perChannel()) {
+            throw new BadInputException("--multipoint adds points to output channels, each with its own scale: it "
+                    + "needs per-channel weights (leave out --per-tensor)");
+        }
+        for (String r : List.of(Refiners.ADAROUND, Refiners.BRECQ, Refiners.LAPQ)) {
+            if (multipoint > 0 && refiners.contains(r)) {
+                throw new BadInputException("--multipoint with --refine " + r + " is not supported: " + r
+                        + " changes the first point's rounding or scale, which the extra points were fitted to");
+            }
+        }
         for (String r : List.of(Refiners.ADAROUND, Refiners.BRECQ)) {
             if (sparq != null && refiners.contains(r)) {
                 throw new BadInputException("--refine " + r + " learns through the quantized network's gradient, and "
@@ -117,7 +135,19 @@ public record QuantConfig(LayerSpec defaults, boolean keepFirstLast, List<Overri
     /** The reconstruction refiners' settings. */
     public QuantConfig withReconstruction(Reconstruction.Settings s) {
         return new QuantConfig(defaults, keepFirstLast, overrides, refiners, target, embeddingBits, embeddingMethod,
-                sparq, s);
+                sparq, s, lapq, multipoint);
+    }
+
+    /** Multipoint quantization with extra points up to this fraction of each layer's channels (0: none). */
+    public QuantConfig withMultipoint(double fraction) {
+        return new QuantConfig(defaults, keepFirstLast, overrides, refiners, target, embeddingBits, embeddingMethod,
+                sparq, reconstruction, lapq, fraction);
+    }
+
+    /** The LAPQ refiner's settings. */
+    public QuantConfig withLapq(Lapq.Settings s) {
+        return new QuantConfig(defaults, keepFirstLast, overrides, refiners, target, embeddingBits, embeddingMethod,
+                sparq, reconstruction, s, multipoint);
     }
 
     /**
@@ -145,30 +175,30 @@ public record QuantConfig(LayerSpec defaults, boolean keepFirstLast, List<Overri
 
     public QuantConfig withDefaults(LayerSpec d) {
         return new QuantConfig(d, keepFirstLast, overrides, refiners, target, embeddingBits, embeddingMethod, sparq,
-                reconstruction);
+                reconstruction, lapq, multipoint);
     }
 
     public QuantConfig withKeepFirstLast(boolean keep) {
         return new QuantConfig(defaults, keep, overrides, refiners, target, embeddingBits, embeddingMethod, sparq,
-                reconstruction);
+                reconstruction, lapq, multipoint);
     }
 
     public QuantConfig withRefiners(List<String> names) {
         return new QuantConfig(defaults, keepFirstLast, overrides, names, target, embeddingBits, embeddingMethod, sparq,
-                reconstruction);
+                reconstruction, lapq, multipoint);
     }
 
     public QuantConfig withOverride(Override o) {
         List<Override> list = new ArrayList<>(overrides);
         list.add(o);
         return new QuantConfig(defaults, keepFirstLast, list, refiners, target, embeddingBits, embeddingMethod, sparq,
-                reconstruction);
+                reconstruction, lapq, multipoint);
     }
 
     /** Embedding tables at these bits (0: float) by this method. */
     public QuantConfig withEmbeddings(int bits, RowwiseQuantizer.Method method) {
         return new QuantConfig(defaults, keepFirstLast, overrides, refiners, target, bits, method, sparq,
-                reconstruction);
+                reconstruction, lapq, multipoint);
     }
 
     /** How values are represented: SPARQ's windows when the configuration has them, else uniform grids. */
@@ -179,12 +209,12 @@ public record QuantConfig(LayerSpec defaults, boolean keepFirstLast, List<Overri
     /** SPARQ windows on the inputs of the layers that read unsigned activations (null: none). */
     public QuantConfig withSparq(SparqWindows windows) {
         return new QuantConfig(defaults, keepFirstLast, overrides, refiners, target, embeddingBits, embeddingMethod,
-                windows, reconstruction);
+                windows, reconstruction, lapq, multipoint);
     }
 
     public QuantConfig withTarget(Target t) {
         return new QuantConfig(defaults, keepFirstLast, overrides, refiners, t, embeddingBits, embeddingMethod, sparq,
-                reconstruction);
+                reconstruction, lapq, multipoint);
     }
 
     /**

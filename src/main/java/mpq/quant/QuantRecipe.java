@@ -18,10 +18,26 @@ import mpq.deploy.Target;
  *                   ({@link #windowedLayers}), or null for none
  * @param weightLevels the stored integers (q, zero point included) of the layers whose rounding a refiner learned
  *                   (AdaRound, BRECQ), by layer name, in the weight's element order; other layers round to nearest
+ * @param extraPoints multipoint quantization's extra points by layer name ({@link Multipoint}): each adds its scale
+ *                   times its integers to one output channel of the weight; none for most layers
  */
 public record QuantRecipe(List<LayerQuant> layers, List<ActivationQuant> activations, Map<String, float[]> biases,
                           Target target, List<EmbeddingQuant> embeddings, SparqWindows sparq,
-                          Map<String, int[]> weightLevels) {
+                          Map<String, int[]> weightLevels, Map<String, List<ExtraPoint>> extraPoints) {
+    /**
+     * One extra point of a weight's output channel: levels (on the layer's grid, zero point 0) times scale, added to
+     * the channel's elements (in the weight's element order within the channel).
+     */
+    public record ExtraPoint(int channel, float scale, int[] levels) {
+        public ExtraPoint {
+            levels = levels.clone();
+        }
+
+        @Override
+        public int[] levels() {
+            return levels.clone();
+        }
+    }
     /** One embedding table (the initializer a Gather reads) and how its rows are quantized. */
     public record EmbeddingQuant(String table, int bits, RowwiseQuantizer.Method method) {}
 
@@ -37,7 +53,13 @@ public record QuantRecipe(List<LayerQuant> layers, List<ActivationQuant> activat
 
     public QuantRecipe(List<LayerQuant> layers, List<ActivationQuant> activations, Map<String, float[]> biases,
                        Target target, List<EmbeddingQuant> embeddings, SparqWindows sparq) {
-        this(layers, activations, biases, target, embeddings, sparq, Map.of());
+        this(layers, activations, biases, target, embeddings, sparq, Map.of(), Map.of());
+    }
+
+    public QuantRecipe(List<LayerQuant> layers, List<ActivationQuant> activations, Map<String, float[]> biases,
+                       Target target, List<EmbeddingQuant> embeddings, SparqWindows sparq,
+                       Map<String, int[]> weightLevels) {
+        this(layers, activations, biases, target, embeddings, sparq, weightLevels, Map.of());
     }
 
     /** One weight layer: its names in the graph, its bit-widths and the weight's quantization. */
@@ -53,6 +75,9 @@ public record QuantRecipe(List<LayerQuant> layers, List<ActivationQuant> activat
         embeddings = List.copyOf(embeddings);
         biases = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(biases));   // in the order corrected: reproducible files
         weightLevels = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(weightLevels));
+        Map<String, List<ExtraPoint>> points = new LinkedHashMap<>();
+        extraPoints.forEach((k, v) -> points.put(k, List.copyOf(v)));
+        extraPoints = java.util.Collections.unmodifiableMap(points);
         java.util.Objects.requireNonNull(target, "target");
         List<String> bad = saturating(layers, activations, target);
         if (!bad.isEmpty()) {
@@ -104,33 +129,48 @@ public record QuantRecipe(List<LayerQuant> layers, List<ActivationQuant> activat
     }
 
     public QuantRecipe withEmbeddings(List<EmbeddingQuant> tables) {
-        return new QuantRecipe(layers, activations, biases, target, tables, sparq, weightLevels);
+        return new QuantRecipe(layers, activations, biases, target, tables, sparq, weightLevels, extraPoints);
     }
 
     /** The same recipe with SPARQ windows (null: without, the plain integer model). */
     public QuantRecipe withSparq(SparqWindows windows) {
-        return new QuantRecipe(layers, activations, biases, target, embeddings, windows, weightLevels);
+        return new QuantRecipe(layers, activations, biases, target, embeddings, windows, weightLevels, extraPoints);
     }
 
     /** The same recipe with one layer's bias replaced. */
     public QuantRecipe withBias(String layer, float[] bias) {
         Map<String, float[]> b = new LinkedHashMap<>(biases);
         b.put(layer, bias.clone());
-        return new QuantRecipe(layers, activations, b, target, embeddings, sparq, weightLevels);
+        return new QuantRecipe(layers, activations, b, target, embeddings, sparq, weightLevels, extraPoints);
     }
 
     /** The same recipe with one layer's weight stored as the given integers (its grid's q values). */
     public QuantRecipe withWeightLevels(String layer, int[] levels) {
         Map<String, int[]> m = new LinkedHashMap<>(weightLevels);
         m.put(layer, levels.clone());
-        return new QuantRecipe(layers, activations, biases, target, embeddings, sparq, m);
+        return new QuantRecipe(layers, activations, biases, target, embeddings, sparq, m, extraPoints);
+    }
+
+    /** The same recipe with these layers' weight parameters replaced (by layer name; bits stay those of the grid). */
+    public QuantRecipe withWeightParams(Map<String, QuantParams> changed) {
+        List<LayerQuant> ls = layers.stream().map(l -> changed.containsKey(l.name())
+                ? new LayerQuant(l.name(), l.opType(), l.depthwise(), l.weight(), l.input(), l.weightBits(),
+                l.actBits(), changed.get(l.name()), l.weightEstimator()) : l).toList();
+        return new QuantRecipe(ls, activations, biases, target, embeddings, sparq, weightLevels, extraPoints);
+    }
+
+    /** The same recipe with these extra points for these layers (multipoint; others keep theirs). */
+    public QuantRecipe withExtraPoints(Map<String, List<ExtraPoint>> added) {
+        Map<String, List<ExtraPoint>> m = new LinkedHashMap<>(extraPoints);
+        m.putAll(added);
+        return new QuantRecipe(layers, activations, biases, target, embeddings, sparq, weightLevels, m);
     }
 
     /** The same recipe with these activations' parameters replaced (by value name). */
     public QuantRecipe withActivations(Map<String, QuantParams> changed) {
         List<ActivationQuant> acts = activations.stream().map(a -> changed.containsKey(a.value())
                 ? new ActivationQuant(a.value(), changed.get(a.value()), a.estimator()) : a).toList();
-        return new QuantRecipe(layers, acts, biases, target, embeddings, sparq, weightLevels);
+        return new QuantRecipe(layers, acts, biases, target, embeddings, sparq, weightLevels, extraPoints);
     }
 
     /**
@@ -138,6 +178,14 @@ public record QuantRecipe(List<LayerQuant> layers, List<ActivationQuant> activat
      * else w rounded to nearest on the layer's grid.
      */
     public mpq.tensor.Tensor quantizedWeight(LayerQuant l, mpq.tensor.Tensor w) {
+        mpq.tensor.Tensor base = baseWeight(l, w);
+        List<ExtraPoint> extra = extraPoints.get(l.name());
+        return extra == null ? base : Multipoint.add(base, Multipoint.channelAxis(l), extra, l.weightParams().grid(),
+                l.name());
+    }
+
+    /** The weight's values from its first point alone: learned integers or round to nearest, on the layer's grid. */
+    public mpq.tensor.Tensor baseWeight(LayerQuant l, mpq.tensor.Tensor w) {
         int[] q = weightLevels.get(l.name());
         if (q == null) {
             return l.weightParams().apply(w);

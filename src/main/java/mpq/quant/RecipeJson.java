@@ -89,6 +89,18 @@ public final class RecipeJson {
                 levels.set(e.getKey(), levels(e.getValue()));
             }
         }
+        if (!r.extraPoints().isEmpty()) {
+            ObjectNode points = root.putObject("extra_points");
+            for (Map.Entry<String, List<QuantRecipe.ExtraPoint>> e : r.extraPoints().entrySet()) {
+                ArrayNode list = points.putArray(e.getKey());
+                for (QuantRecipe.ExtraPoint p : e.getValue()) {
+                    ObjectNode o = list.addObject();
+                    o.put("channel", p.channel());
+                    o.put("scale", p.scale());
+                    o.set("levels", levels(p.levels()));
+                }
+            }
+        }
         return root;
     }
 
@@ -203,7 +215,25 @@ public final class RecipeJson {
                 }
                 weightLevels.put(e.getKey(), levels(e.getValue()));
             }
-            return new QuantRecipe(layers, acts, biases, target(root, layers, acts), tables, sparq, weightLevels);
+            Map<String, List<QuantRecipe.ExtraPoint>> extra = new LinkedHashMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = root.path("extra_points").fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (layers.stream().noneMatch(l -> l.name().equals(e.getKey()))) {
+                    throw new IllegalArgumentException("extra points for '" + e.getKey() + "', which is no layer");
+                }
+                List<QuantRecipe.ExtraPoint> list = new ArrayList<>();
+                for (JsonNode o : e.getValue()) {
+                    float scale = (float) o.path("scale").asDouble(Double.NaN);
+                    if (!(scale > 0) || Float.isInfinite(scale)) {
+                        throw new IllegalArgumentException("extra point of '" + e.getKey() + "': scale must be "
+                                + "positive and finite");
+                    }
+                    list.add(new QuantRecipe.ExtraPoint(integer(o, "channel"), scale, levels(o.get("levels"))));
+                }
+                extra.put(e.getKey(), list);
+            }
+            return new QuantRecipe(layers, acts, biases, target(root, layers, acts), tables, sparq, weightLevels,
+                    extra);
         } catch (IllegalArgumentException | NullPointerException | BadInputException e) {
             throw new BadInputException(file + ": malformed recipe (" + e.getMessage() + ")");
         }

@@ -1,6 +1,7 @@
 package mpq.quant;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import mpq.graph.Attributes;
 import mpq.tensor.DType;
@@ -10,7 +11,8 @@ import mpq.graph.Graph;
  * Storage a model's parameters need: quantized weights at their bit-width (packed), plus per scale a float32 scale
  * and a zero point at the weight's bit-width; embedding tables at their bits with float16 scale and bias (or
  * centroids) per row; every other float parameter (biases, unquantized weights) at 32 bits, as an int32 bias or a
- * float would be stored.
+ * float would be stored. A multipoint layer's extra points count as extra channels: their integers at the layer's
+ * bits, a float32 scale and a zero point each.
  */
 public final class WeightSize {
     private WeightSize() {}
@@ -45,6 +47,10 @@ public final class WeightSize {
             QuantRecipe.LayerQuant l = quantized.get(e.getKey());
             long n = e.getValue().tensor().size();
             bits += l == null ? 32 * n : layerBits(n, l.weightBits(), l.weightParams().scales().length);
+            for (QuantRecipe.ExtraPoint p : l == null ? List.<QuantRecipe.ExtraPoint>of()
+                    : r.extraPoints().getOrDefault(l.name(), List.of())) {
+                bits += layerBits(p.levels().length, l.weightBits(), 1);
+            }
         }
         return (bits + 7) / 8;
     }

@@ -14,7 +14,6 @@ import mpq.base.BadInputException;
 import mpq.base.Progress;
 import mpq.data.Batches;
 import mpq.graph.Graph;
-import mpq.graph.exec.Executor;
 import mpq.onnx.OnnxModel;
 import mpq.pipeline.Deployment;
 import mpq.tensor.Tensor;
@@ -143,20 +142,6 @@ class ReconstructionTest {
         assertTrue(FoldBatchNormTest.maxAbsDiff(second, through) < 1e-5);
     }
 
-    /** Mean squared difference of the two graphs' outputs on fresh inputs. */
-    private static double outputError(Graph a, Graph b) {
-        Tensor x = new Nets(77).random(2.0, 64, 3, 8, 8);
-        try (Executor ea = new Executor(a, 2); Executor eb = new Executor(b, 2)) {
-            Tensor ya = ea.run(x).copy(), yb = eb.run(x);
-            double s = 0;
-            for (int i = 0; i < ya.size(); i++) {
-                double d = ya.get(i) - yb.get(i);
-                s += d * d;
-            }
-            return s / ya.size();
-        }
-    }
-
     @Test
     void brecqLearnsRoundingThatBeatsNearestAndTheRecipeAndExportKeepIt() {
         Graph model = Nets.residual(5, false);
@@ -167,8 +152,8 @@ class ReconstructionTest {
         PostTrainingQuantizer.Result learned = PostTrainingQuantizer.run(model, plain.withRefiners(
                 List.of(Refiners.BRECQ)).withReconstruction(s), calib, 2, Progress.NONE);
         assertEquals(List.of("conv1", "conv2", "conv3", "fc"), List.copyOf(learned.recipe().weightLevels().keySet()));
-        double before = outputError(nearest.floatGraph(), nearest.quantized());
-        double after = outputError(learned.floatGraph(), learned.quantized());
+        double before = Nets.outputError(nearest.floatGraph(), nearest.quantized());
+        double after = Nets.outputError(learned.floatGraph(), learned.quantized());
         assertTrue(after < 0.8 * before, "output error " + before + " → " + after);
         int[] q = learned.recipe().weightLevels().get("conv2");
         assertNotEquals(List.of(), java.util.Arrays.stream(q).filter(v -> v != 0).boxed().toList());
@@ -177,11 +162,11 @@ class ReconstructionTest {
         RecipeJson.write(RecipeJson.toJson(learned.recipe()), f);
         QuantRecipe back = RecipeJson.read(f);
         assertArrayEquals(q, back.weightLevels().get("conv2"));
-        assertEquals(0.0, outputError(learned.quantized(), FakeQuantPass.apply(learned.floatGraph(), back)));
+        assertEquals(0.0, Nets.outputError(learned.quantized(), FakeQuantPass.apply(learned.floatGraph(), back)));
 
         Path file = tmp.resolve("q.onnx");
         Deployment.export(learned.floatGraph(), learned.recipe(), "residual", file, false, null, 2);
-        assertTrue(outputError(learned.quantized(), OnnxModel.load(file).graph()) < 1e-9);
+        assertTrue(Nets.outputError(learned.quantized(), OnnxModel.load(file).graph()) < 1e-9);
         // The same seed gives the same integers.
         PostTrainingQuantizer.Result again = PostTrainingQuantizer.run(model, plain.withRefiners(
                 List.of(Refiners.BRECQ)).withReconstruction(s), calib, 2, Progress.NONE);
@@ -204,8 +189,8 @@ class ReconstructionTest {
             assertTrue(after < before, relu + " step " + before + " → " + after);
         }
         assertEquals(kept.recipe().activation("x").params(), learned.recipe().activation("x").params());   // 8-bit
-        double e0 = outputError(kept.floatGraph(), kept.quantized());
-        double e1 = outputError(learned.floatGraph(), learned.quantized());
+        double e0 = Nets.outputError(kept.floatGraph(), kept.quantized());
+        double e1 = Nets.outputError(learned.floatGraph(), learned.quantized());
         assertTrue(e1 < 0.9 * e0, "output error " + e0 + " → " + e1);
     }
 
