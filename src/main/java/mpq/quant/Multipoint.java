@@ -21,8 +21,9 @@ import mpq.tensor.Tensor;
  * output channel, summed into its channel).
  *
  * <p>Per channel, greedy matching pursuit: the first point is the recipe's (its scale, its integers); each next one
- * fits the residual r: a minimises ‖r − a·v(a)‖² with v(a) = r/a rounded and clipped to the grid (a scan over a), and
- * r −= a·v. Per layer, the extra points go one at a time to the channel whose output error ‖(w − w̃)ᵀx‖² on
+ * fits the residual r in the layer's output: a minimises E[((r − a·v(a))ᵀx)²] with v(a) = r/a rounded and clipped
+ * to the grid (a scan over a), the expectation from each input's mean and variance ({@link InputMoments}: the mean
+ * term is the shift of the channel's output, what low-bit weights lose most), and r −= a·v. Per layer, the extra points go one at a time to the channel whose output error ‖(w − w̃)ᵀx‖² on
  * calibration inputs x (from the float network) is largest, until they number fraction × the layer's channels or no
  * channel's error falls any more. Layers below 8 bits take them (every layer when none is).
  */
@@ -135,6 +136,7 @@ public final class Multipoint {
         int[][] index = channelIndex(w.shape(), axis);
         int channels = index.length;
         IntGrid grid = l.weightParams().grid();
+        InputMoments moments = InputMoments.of(n, w, x, axis);
         // approx[k]: the weight with k extra points in every channel; points[c][k]: channel c's (k+1)-th extra point.
         QuantRecipe.ExtraPoint[][] points = new QuantRecipe.ExtraPoint[channels][MAX_EXTRA];
         Tensor[] approx = new Tensor[MAX_EXTRA + 1];
@@ -148,7 +150,7 @@ public final class Multipoint {
                 for (int i = 0; i < at.length; i++) {
                     r[i] = wv[at[i]] - a[at[i]];
                 }
-                QuantRecipe.ExtraPoint p = bestPoint(c, r, grid);
+                QuantRecipe.ExtraPoint p = bestPoint(c, r, grid, moments.mean(c), moments.variance(c));
                 points[c][k - 1] = p;
                 int[] v = p.levels();
                 for (int i = 0; i < at.length; i++) {
@@ -181,6 +183,16 @@ public final class Multipoint {
 
     /** The point (scale a, grid integers v) that best fits r: ‖r − a·v‖² least over a scan of a. */
     static QuantRecipe.ExtraPoint bestPoint(int channel, float[] r, IntGrid grid) {
+        float[] ones = new float[r.length];
+        java.util.Arrays.fill(ones, 1);
+        return bestPoint(channel, r, grid, new float[r.length], ones);
+    }
+
+    /**
+     * The point that best fits r in the layer's output: e = r − a·v least in E[(eᵀx)²] ≈ Σ var_k e_k² + (Σ μ_k e_k)²
+     * for inputs x with per-element means μ and variances var (the mean term is the channel's output shift).
+     */
+    static QuantRecipe.ExtraPoint bestPoint(int channel, float[] r, IntGrid grid, float[] mean, float[] variance) {
         double maxAbs = 0;
         for (float v : r) {
             maxAbs = Math.max(maxAbs, Math.abs(v));
@@ -190,11 +202,11 @@ public final class Multipoint {
             return new QuantRecipe.ExtraPoint(channel, 1f, zero);
         }
         double top = maxAbs / grid.qmax();   // the scale at which the largest residual just fits
-        double bestA = top, bestErr = pointError(r, (float) top, grid);
+        double bestA = top, bestErr = pointError(r, (float) top, grid, mean, variance);
         int coarse = 100, fine = 40;
         for (int k = 1; k < coarse; k++) {
             double a = top * k / coarse;
-            double e = pointError(r, (float) a, grid);
+            double e = pointError(r, (float) a, grid, mean, variance);
             if (e < bestErr) {
                 bestErr = e;
                 bestA = a;
@@ -206,7 +218,7 @@ public final class Multipoint {
             if (a <= 0 || a > top) {
                 continue;
             }
-            double e = pointError(r, (float) a, grid);
+            double e = pointError(r, (float) a, grid, mean, variance);
             if (e < bestErr) {
                 bestErr = e;
                 bestA = a;
@@ -224,13 +236,14 @@ public final class Multipoint {
         return (int) Math.max(grid.qmin(), Math.min(grid.qmax(), Math.rint(r / a)));
     }
 
-    private static double pointError(float[] r, float a, IntGrid grid) {
-        double s = 0;
-        for (float v : r) {
-            double d = v - level(v, a, grid) * a;
-            s += d * d;
+    private static double pointError(float[] r, float a, IntGrid grid, float[] mean, float[] variance) {
+        double s = 0, shift = 0;
+        for (int k = 0; k < r.length; k++) {
+            double d = r[k] - level(r[k], a, grid) * a;
+            s += variance[k] * d * d;
+            shift += mean[k] * d;
         }
-        return s;
+        return s + shift * shift;
     }
 
     /** Per output channel, Σ over the examples of the squared output of the layer with weight w − approx, on x. */

@@ -56,6 +56,33 @@ class MultipointTest {
     }
 
     @Test
+    void aFitInTheOutputCancelsTheShiftThatInputsWithAMeanTurnAWeightErrorInto() {
+        SplittableRandom rnd = new SplittableRandom(8);
+        int k = 60, samples = 4000;
+        float[] r = new float[k], mean = new float[k], variance = new float[k];
+        for (int i = 0; i < k; i++) {
+            r[i] = (float) (rnd.nextGaussian() * 0.3 + 0.05);
+            mean[i] = 1f;
+            variance[i] = 0.05f;
+        }
+        IntGrid grid = new IntGrid(3, true);
+        QuantRecipe.ExtraPoint plain = Multipoint.bestPoint(0, r, grid);
+        QuantRecipe.ExtraPoint output = Multipoint.bestPoint(0, r, grid, mean, variance);
+        double plainError = 0, outputError = 0;
+        for (int n = 0; n < samples; n++) {
+            double ep = 0, eo = 0;
+            for (int i = 0; i < k; i++) {
+                double x = mean[i] + Math.sqrt(variance[i]) * rnd.nextGaussian();
+                ep += (r[i] - plain.levels()[i] * plain.scale()) * x;
+                eo += (r[i] - output.levels()[i] * output.scale()) * x;
+            }
+            plainError += ep * ep;
+            outputError += eo * eo;
+        }
+        assertTrue(outputError < 0.8 * plainError, "output error " + plainError + " → " + outputError);
+    }
+
+    @Test
     void channelIndexFollowsTheAxis() {
         int[][] rows = Multipoint.channelIndex(new int[] {3, 2, 2}, 0);
         assertArrayEquals(new int[] {4, 5, 6, 7}, rows[1]);
