@@ -3,6 +3,7 @@ package mpq.search;
 /**
  * The baseline: start every layer at its costliest option (usually its most bits) and, while a budget is exceeded,
  * step down the layer whose next cheaper option adds the least sensitivity per unit of over-budget cost saved.
+ * A heuristic: its allocation's gap is unknown (NaN), never claimed optimal.
  */
 public final class GreedyAllocator implements Allocator {
     @Override
@@ -14,7 +15,7 @@ public final class GreedyAllocator implements Allocator {
     public Allocation solve(AllocationProblem p) {
         p.requireFeasible();
         AllocationProblem.Merged merged = p.merged();
-        return merged.expand(p, greedy(merged.problem()));
+        return merged.expand(p, greedy(merged.problem())).withGap(Double.NaN);
     }
 
     /** The greedy choice on an independent (merged) problem: every layer at its costliest option, stepped down. */
