@@ -228,6 +228,30 @@ public final class Batches {
         return labels.get(i);
     }
 
+    /** The first limit examples (all when there are no more), in the same batches, the last one cut; labels kept. */
+    public Batches first(int limit) {
+        List<Tensor> single = new java.util.ArrayList<>();
+        List<Map<String, Tensor>> byName = new java.util.ArrayList<>();
+        List<int[]> cut = new java.util.ArrayList<>();
+        int count = 0;
+        for (int b = 0; b < batches() && count < limit; b++) {
+            int n = Math.min(named != null ? named.get(b).values().iterator().next().dim(0) : batches.get(b).dim(0),
+                    limit - count);
+            if (named != null) {
+                Map<String, Tensor> part = new java.util.LinkedHashMap<>();
+                named.get(b).forEach((k, v) -> part.put(k, v.slice0(0, n)));
+                byName.add(part);
+            } else {
+                single.add(batches.get(b).slice0(0, n));
+            }
+            if (labels != null) {
+                cut.add(Arrays.copyOf(labels.get(b), n));
+            }
+            count += n;
+        }
+        return named != null ? new Batches(source, byName) : new Batches(single, labels == null ? null : cut, source);
+    }
+
     /** Number of examples over all batches. */
     public int examples() {
         int n = 0;

@@ -1,7 +1,6 @@
 package mpq.quant;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -54,29 +53,24 @@ final class LapqLoss implements AutoCloseable {
 
         /** The first limit calibration examples; with kl, the float model's outputs on them (labels unused). */
         static Examples of(Graph floatGraph, Batches data, int limit, boolean kl, int threads) {
+            Batches first = data.first(limit);
             List<Map<String, Tensor>> inputs = new ArrayList<>();
             List<int[]> labels = new ArrayList<>();
             List<Tensor> reference = new ArrayList<>();
             String single = floatGraph.inputs().getFirst().name();
             String logits = LossInput.of(floatGraph);
-            int count = 0;
             try (Executor ex = new Executor(floatGraph, threads, Set.of(logits))) {
-                for (int b = 0; b < data.batches() && count < limit; b++) {
-                    Map<String, Tensor> batch = data.inputs(b, single);
-                    int n = Math.min(batch.values().iterator().next().dim(0), limit - count);
-                    Map<String, Tensor> part = new HashMap<>();
-                    batch.forEach((k, v) -> part.put(k, v.slice0(0, n)));
-                    inputs.add(part);
+                for (int b = 0; b < first.batches(); b++) {
+                    inputs.add(first.inputs(b, single));
                     if (kl) {
-                        ex.run(part);
+                        ex.run(inputs.getLast());
                         reference.add(ex.value(logits).copy());
                     } else {
-                        labels.add(Arrays.copyOf(data.labels(b), n));
+                        labels.add(first.labels(b));
                     }
-                    count += n;
                 }
             }
-            return new Examples(inputs, labels, reference, count);
+            return new Examples(inputs, labels, reference, first.examples());
         }
     }
 

@@ -44,7 +44,7 @@ public final class Multipoint {
         if (layers.isEmpty()) {
             layers = recipe.layers();
         }
-        Batches subset = firstExamples(c.data(), EXAMPLES);
+        Batches subset = c.data().first(EXAMPLES);
         Map<String, Node> nodes = new LinkedHashMap<>();
         g.nodes().forEach(n -> nodes.put(WeightLayer.nameOf(n), n));
         Map<String, List<QuantRecipe.ExtraPoint>> added = new LinkedHashMap<>();
@@ -281,22 +281,5 @@ public final class Multipoint {
             }
             return e;
         }
-    }
-
-    /** The first examples of data (whole batches, the last one cut). */
-    private static Batches firstExamples(Batches data, int limit) {
-        List<Tensor> list = new ArrayList<>();
-        List<int[]> labels = new ArrayList<>();
-        int n = 0;
-        for (int b = 0; b < data.batches() && n < limit; b++) {
-            Tensor t = data.list().get(b);
-            int take = Math.min(t.dim(0), limit - n);
-            list.add(t.slice0(0, take));
-            if (data.hasLabels()) {
-                labels.add(java.util.Arrays.copyOf(data.labels(b), take));
-            }
-            n += take;
-        }
-        return data.hasLabels() ? new Batches(list, labels, data.source()) : new Batches(list, data.source());
     }
 }

@@ -66,17 +66,12 @@ final class LossChanges implements AutoCloseable {
             keep.addAll(whole.readBefore(firstNode.get(l)));
         }
         String single = g.inputs().getFirst().name();
-        int count = 0;
-        for (int b = 0; b < ctx.data().batches() && count < examples; b++) {
-            Map<String, Tensor> batch = ctx.data().inputs(b, single);
-            int n = Math.min(batch.values().iterator().next().dim(0), examples - count);
-            Map<String, Tensor> part = new HashMap<>();
-            batch.forEach((k, v) -> part.put(k, v.slice0(0, n)));
-            batches.add(part);
-            if (ctx.data().hasLabels()) {
-                labels.add(java.util.Arrays.copyOf(ctx.data().labels(b), n));
+        mpq.data.Batches first = ctx.data().first(examples);
+        for (int b = 0; b < first.batches(); b++) {
+            batches.add(first.inputs(b, single));
+            if (first.hasLabels()) {
+                labels.add(first.labels(b));
             }
-            count += n;
         }
         boolean kl = labels.isEmpty();
         double sum = 0;
