@@ -33,7 +33,7 @@ public final class SizeCost implements CostModel {
     public double cost(LayerShape layer, int weightBits, int actBits, boolean perChannel) {
         double bits = WeightSize.layerBits(layer.params(), weightBits, perChannel ? layer.channels() : 1);
         if (multipoint > 0 && weightBits < 8 && layer.channels() > 0) {
-            long extra = (long) Math.floor(multipoint * layer.channels() + 1e-9);
+            long extra = mpq.quant.Multipoint.extraPoints(multipoint, layer.channels());
             bits += extra * WeightSize.layerBits(layer.params() / layer.channels(), weightBits, 1);
         }
         return bits;

@@ -49,8 +49,7 @@ public final class FakeQuantPass {
                         + "model it is not a depthwise convolution");
             }
             float[] bias = recipe.biases().get(l.name());   // corrected by bias correction, or null
-            Tensor b = bias != null ? Tensor.of(new int[] {bias.length}, bias)
-                    : n.inputs().size() > 2 && !n.input(2).isEmpty() ? g.weight(n.input(2)) : null;
+            Tensor b = recipe.floatBias(l, n, g);
             BiasQuant bq = b == null ? null : BiasQuant.of(recipe, l, n, b);
             if (bq != null) {
                 bias = bq.dequantized();

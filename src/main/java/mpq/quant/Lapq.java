@@ -118,16 +118,14 @@ public final class Lapq implements Refiner {
         try (LapqLoss l = new LapqLoss(g, recipe, qs, ex, threads)) {
             start = l.at(ones);
         }
-        QuantRecipe init = lpInitialisation(g, recipe, qs, ex, cfg, c.histograms(), threads, progress);
+        Measured init = lpInitialisation(g, recipe, qs, ex, cfg, c.histograms(), threads, progress);
         QuantRecipe refined;
-        try (LapqLoss loss = new LapqLoss(g, init, qs, ex, threads)) {
-            double initLoss = loss.at(ones);
-            double[] best = powell(loss, ones, initLoss, s.sweeps(), progress);
-            double bestLoss = loss.at(best);
-            refined = loss.recipeAt(best);
+        try (LapqLoss loss = new LapqLoss(g, init.recipe(), qs, ex, threads)) {
+            Best best = powell(loss, ones, init.loss(), s.sweeps(), progress);
+            refined = loss.recipeAt(best.multipliers());
             progress.note(String.format(Locale.ROOT, "lapq: loss %.4f with the estimator's ranges, %.4f after the Lp "
-                    + "initialisation, %.4f after %d Powell sweep(s) (%d evaluations); %.1f s", start, initLoss,
-                    bestLoss, s.sweeps(), loss.evaluations(), (System.nanoTime() - t0) / 1e9));
+                    + "initialisation, %.4f after %d Powell sweep(s) (%d evaluations); %.1f s", start, init.loss(),
+                    best.loss(), s.sweeps(), loss.evaluations(), (System.nanoTime() - t0) / 1e9));
         }
         return refined;
     }
@@ -153,17 +151,22 @@ public final class Lapq implements Refiner {
         throw new BadInputException("--refine lapq: the recipe has no quantizer whose range it could optimise");
     }
 
+    /** A recipe and its loss on the examples. */
+    private record Measured(QuantRecipe recipe, double loss) {}
+
     /** Step 1: the recipe with every quantizer's range from the Lp norm whose p the loss prefers. */
-    private static QuantRecipe lpInitialisation(Graph g, QuantRecipe recipe, List<LapqLoss.Quantizer> qs,
+    private static Measured lpInitialisation(Graph g, QuantRecipe recipe, List<LapqLoss.Quantizer> qs,
                                                 LapqLoss.Examples ex, QuantConfig cfg, Map<String, Histogram> hist,
                                                 int threads, Progress progress) {
         double[] ones = new double[qs.size()];
         Arrays.fill(ones, 1);
         double[] losses = new double[POWERS.length];
+        QuantRecipe[] recipes = new QuantRecipe[POWERS.length];
         progress.start("lapq Lp initialisation", POWERS.length);
         try {
             for (int k = 0; k < POWERS.length; k++) {
-                try (LapqLoss l = new LapqLoss(g, withLp(g, recipe, qs, cfg, hist, POWERS[k]), qs, ex, threads)) {
+                recipes[k] = withLp(g, recipe, qs, cfg, hist, POWERS[k]);
+                try (LapqLoss l = new LapqLoss(g, recipes[k], qs, ex, threads)) {
                     losses[k] = l.at(ones);
                 }
                 progress.advance(1);
@@ -179,6 +182,7 @@ public final class Lapq implements Refiner {
         }
         double vertex = quadraticVertex(POWERS, losses);
         double p = POWERS[bestK], pLoss = losses[bestK];
+        QuantRecipe chosen = recipes[bestK];
         String how = "the best grid point";
         if (vertex >= POWERS[0] && vertex <= POWERS[POWERS.length - 1]) {
             double vLoss;
@@ -189,6 +193,7 @@ public final class Lapq implements Refiner {
             if (vLoss <= pLoss) {
                 p = vertex;
                 pLoss = vLoss;
+                chosen = atVertex;
                 how = "the quadratic fit's vertex";
             }
         }
@@ -197,7 +202,7 @@ public final class Lapq implements Refiner {
             table.append(String.format(Locale.ROOT, " %.2f:%.4f", POWERS[k], losses[k]));
         }
         progress.note(String.format(Locale.ROOT, "lapq: loss by p%s; p* = %.3f (%s), loss %.4f", table, p, how, pLoss));
-        return withLp(g, recipe, qs, cfg, hist, p);
+        return new Measured(chosen, pLoss);
     }
 
     /** The vertex of the least-squares parabola through (x, y), or NaN when it opens downwards or is flat. */
@@ -263,12 +268,15 @@ public final class Lapq implements Refiner {
     /** Evaluations between two progress lines of the Powell search (its length is not known in advance). */
     private static final int REPORT_EVERY = 50;
 
-    /** Step 2: Powell over log-multipliers; the best multipliers any evaluation saw. */
-    private static double[] powell(LapqLoss loss, double[] ones, double initLoss, int sweeps, Progress progress) {
+    /** Multipliers of the quantizers' scales and the loss there. */
+    private record Best(double[] multipliers, double loss) {}
+
+    /** Step 2: Powell over log-multipliers; the best multipliers any evaluation saw (the start, initLoss, counts). */
+    private static Best powell(LapqLoss loss, double[] ones, double initLoss, int sweeps, Progress progress) {
         int n = ones.length;
         double[] best = ones.clone();
         if (sweeps == 0) {
-            return best;
+            return new Best(best, initLoss);
         }
         double[] bestLoss = {initLoss};
         int[] sweep = {1};
@@ -295,6 +303,6 @@ public final class Lapq implements Refiner {
             return v;
         });
         opt.optimize(new MaxEval(Integer.MAX_VALUE), f, GoalType.MINIMIZE, new InitialGuess(new double[n]));
-        return best;
+        return new Best(best, bestLoss[0]);
     }
 }

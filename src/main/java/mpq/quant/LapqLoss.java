@@ -133,9 +133,7 @@ final class LapqLoss implements AutoCloseable {
             boolean moves = quantizers.contains(new Quantizer(l.name(), true))
                     || quantizers.contains(new Quantizer(l.input(), false));
             Node n = layerNodes.get(l.name());
-            float[] corrected = recipe.biases().get(l.name());
-            Tensor b = corrected != null ? Tensor.of(new int[] {corrected.length}, corrected)
-                    : n.inputs().size() > 2 && !n.input(2).isEmpty() ? floatGraph.weight(n.input(2)) : null;
+            Tensor b = recipe.floatBias(l, n, floatGraph);
             if (moves && b != null && BiasQuant.of(recipe, l, n, b) != null) {
                 String name = qNodes.get(n.name()).input(2);
                 Attributes.Constant c = init.remove(name);

@@ -54,7 +54,7 @@ public final class Multipoint {
             for (QuantRecipe.LayerQuant l : layers) {
                 Node n = nodes.get(l.name());
                 Tensor w = g.weight(l.weight());
-                int budget = (int) Math.floor(fraction * w.dim(channelAxis(l)) + 1e-9);
+                int budget = extraPoints(fraction, w.dim(channelAxis(l)));
                 channels += w.dim(channelAxis(l));
                 if (budget > 0) {
                     Tensor x = Reconstruction.collect(g, l.input(), subset, threads);
@@ -73,6 +73,11 @@ public final class Multipoint {
                 + "(fraction %.3g; errors on %d calibration examples)", total, channels, layers.size(), fraction,
                 subset.examples()));
         return recipe.withExtraPoints(added);
+    }
+
+    /** The most extra points a layer of this many output channels takes: ⌊fraction × channels⌋. */
+    public static int extraPoints(double fraction, int channels) {
+        return (int) Math.floor(fraction * channels + 1e-9);
     }
 
     /** The axis of a layer's weight that holds its output channels: its scales' (multipoint needs per-channel). */

@@ -58,25 +58,19 @@ public final class MultipointBranch {
         // The extra points' weight: the layer's layout with e output channels, levels · scale per point.
         int[] shape = weightShape.clone();
         shape[axis] = e;
-        float[] levels = new float[e * per];
-        float[] scales = new float[e];
+        float[] values = new float[e * per];
         for (int j = 0; j < e; j++) {
             int[] v = points.get(j).levels();
-            scales[j] = points.get(j).scale();
+            float scale = points.get(j).scale();
             for (int k = 0; k < per; k++) {
-                levels[axis == 0 ? j * per + k : k * e + j] = v[k];
+                values[axis == 0 ? j * per + k : k * e + j] = v[k] * scale;
             }
         }
         String w = weightName(l);
         if (!taken.add(w)) {
             throw new IllegalArgumentException("layer " + l.name() + ": the model already has a value named '" + w + "'");
         }
-        for (int j = 0; j < e; j++) {
-            for (int k = 0; k < per; k++) {
-                levels[axis == 0 ? j * per + k : k * e + j] *= scales[j];
-            }
-        }
-        init.put(w, new Attributes.Constant(new Tensor(shape, levels), DType.FLOAT));
+        init.put(w, new Attributes.Constant(new Tensor(shape, values), DType.FLOAT));
 
         String in = n.input(0);
         Map<String, Object> attrs = new LinkedHashMap<>();

@@ -34,16 +34,7 @@ public final class QuantError {
 
     /** Mean over all values of (x − Q(x))² under per-tensor parameters. */
     public double meanSquared(QuantParams p) {
-        if (total == 0) {
-            return 0;
-        }
-        float s = p.scale(0), lo = p.lowSteps(0), hi = p.highSteps(0);
-        double sum = 0;
-        for (int i = 0; i < centers.length; i++) {
-            double d = centers[i] - mpq.tensor.FakeQuant.quantizeDequantize(centers[i], s, lo, hi);
-            sum += counts[i] * d * d;
-        }
-        return sum / total;
+        return meanPower(p, 2);
     }
 
     /**
@@ -70,19 +61,17 @@ public final class QuantError {
         return ((1 - partnerZero) * sumAlone + partnerZero * sumPaired) / total;
     }
 
-    /** Mean over all values of |x − Q(x)|^power under per-tensor parameters (power 2: {@link #meanSquared}). */
+    /** Mean over all values of |x − Q(x)|^power under per-tensor parameters. */
     public double meanPower(QuantParams p, double power) {
-        if (power == 2) {
-            return meanSquared(p);
-        }
         if (total == 0) {
             return 0;
         }
         float s = p.scale(0), lo = p.lowSteps(0), hi = p.highSteps(0);
+        boolean squared = power == 2;   // the common case, without Math.pow
         double sum = 0;
         for (int i = 0; i < centers.length; i++) {
-            double d = Math.abs(centers[i] - mpq.tensor.FakeQuant.quantizeDequantize(centers[i], s, lo, hi));
-            sum += counts[i] * Math.pow(d, power);
+            double d = centers[i] - mpq.tensor.FakeQuant.quantizeDequantize(centers[i], s, lo, hi);
+            sum += squared ? counts[i] * d * d : counts[i] * Math.pow(Math.abs(d), power);
         }
         return sum / total;
     }

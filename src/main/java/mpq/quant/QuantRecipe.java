@@ -174,6 +174,18 @@ public record QuantRecipe(List<LayerQuant> layers, List<ActivationQuant> activat
     }
 
     /**
+     * The bias layer node n (named l in the recipe, of float graph g) adds before it is quantized: the corrected
+     * values where bias correction changed it, else the node's own bias, or null when it has none.
+     */
+    public mpq.tensor.Tensor floatBias(LayerQuant l, mpq.graph.Node n, mpq.graph.Graph g) {
+        float[] corrected = biases.get(l.name());
+        if (corrected != null) {
+            return mpq.tensor.Tensor.of(new int[] {corrected.length}, corrected);
+        }
+        return n.inputs().size() > 2 && !n.input(2).isEmpty() ? g.weight(n.input(2)) : null;
+    }
+
+    /**
      * The values a layer's weight w takes in the quantized model: the learned integers when a refiner set them,
      * else w rounded to nearest on the layer's grid.
      */

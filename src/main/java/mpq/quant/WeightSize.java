@@ -46,9 +46,12 @@ public final class WeightSize {
             }
             QuantRecipe.LayerQuant l = quantized.get(e.getKey());
             long n = e.getValue().tensor().size();
-            bits += l == null ? 32 * n : layerBits(n, l.weightBits(), l.weightParams().scales().length);
-            for (QuantRecipe.ExtraPoint p : l == null ? List.<QuantRecipe.ExtraPoint>of()
-                    : r.extraPoints().getOrDefault(l.name(), List.of())) {
+            if (l == null) {
+                bits += 32 * n;
+                continue;
+            }
+            bits += layerBits(n, l.weightBits(), l.weightParams().scales().length);
+            for (QuantRecipe.ExtraPoint p : r.extraPoints().getOrDefault(l.name(), List.of())) {
                 bits += layerBits(p.levels().length, l.weightBits(), 1);
             }
         }
