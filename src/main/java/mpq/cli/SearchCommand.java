@@ -41,8 +41,9 @@ final class SearchCommand implements Callable<Integer> {
             + "default: ${DEFAULT-VALUE}).")
     String metric = "hawq-v2";
 
-    @Option(names = "--allocator", paramLabel = "A", description = "ilp (any budgets), pareto (one budget) or greedy "
-            + "(default: ${DEFAULT-VALUE}).")
+    @Option(names = "--allocator", paramLabel = "A", description = "Allocator: ilp (any budgets), pareto (one "
+            + "budget), greedy, lp, iqp, genetic, haq (an RL agent that measures accuracy; --episodes); mpq methods "
+            + "describes them (default: ${DEFAULT-VALUE}).")
     String allocator = "ilp";
 
     @Mixin

@@ -7,6 +7,7 @@ import mpq.pipeline.BudgetSpec;
 import mpq.pipeline.SearchSpec;
 import mpq.quant.Estimators;
 import mpq.quant.QuantConfig;
+import mpq.search.HaqAllocator;
 import picocli.CommandLine.Option;
 
 /** What search and compare-methods share besides budgets: the candidate bits, ties, estimators, Hessian settings. */
@@ -43,6 +44,19 @@ final class SearchOptions {
             + "${DEFAULT-VALUE}).")
     int maxIter = 100;
 
+    @Option(names = "--episodes", paramLabel = "N", description = "--allocator haq: episodes of the agent, the "
+            + "warm-up included (default: ${DEFAULT-VALUE}).")
+    int episodes = HaqAllocator.Settings.defaults().episodes();
+
+    @Option(names = "--haq-warmup", paramLabel = "N", description = "--allocator haq: first episodes of random "
+            + "actions (default: ${DEFAULT-VALUE}).")
+    int haqWarmup = HaqAllocator.Settings.defaults().warmup();
+
+    @Option(names = "--haq-reward-examples", paramLabel = "N", description = "--allocator haq: the last N "
+            + "calibration examples (at most half) are held back from range calibration to measure the reward on "
+            + "(default: ${DEFAULT-VALUE}).")
+    int haqRewardExamples = HaqAllocator.Settings.defaults().rewardExamples();
+
     @Option(names = "--no-cache", description = "Compute the sensitivities even when a cached table fits "
             + "(cache: $XDG_CACHE_HOME/mpq/sensitivity or ~/.cache/mpq/sensitivity).")
     boolean noCache;
@@ -50,8 +64,10 @@ final class SearchOptions {
     SearchSpec spec(String metric, String allocator, List<BudgetSpec> budgets, long seed) {
         Estimators.byName(estimator);
         List<List<String>> ties = tie.stream().map(t -> Arrays.asList(t.split(","))).toList();
+        HaqAllocator.Settings d = HaqAllocator.Settings.defaults();
         return new SearchSpec(metric, allocator, bits, aBits, budgets, ties, tieAdds, weightEstimators, tol, maxIter,
-                seed);
+                seed, new HaqAllocator.Settings(episodes, haqWarmup, d.noise(), d.noiseDecay(), seed, haqRewardExamples,
+                d.hidden()));
     }
 
     /** The quantization settings every layer starts from (the search then sets each layer's bits). */
@@ -89,6 +105,16 @@ final class SearchOptions {
         }
         if (maxIter != 100) {
             o.addAll(List.of("--max-iter", Integer.toString(maxIter)));
+        }
+        HaqAllocator.Settings d = HaqAllocator.Settings.defaults();
+        if (episodes != d.episodes()) {
+            o.addAll(List.of("--episodes", Integer.toString(episodes)));
+        }
+        if (haqWarmup != d.warmup()) {
+            o.addAll(List.of("--haq-warmup", Integer.toString(haqWarmup)));
+        }
+        if (haqRewardExamples != d.rewardExamples()) {
+            o.addAll(List.of("--haq-reward-examples", Integer.toString(haqRewardExamples)));
         }
         return o;
     }

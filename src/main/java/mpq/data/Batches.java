@@ -230,24 +230,40 @@ public final class Batches {
 
     /** The first limit examples (all when there are no more), in the same batches, the last one cut; labels kept. */
     public Batches first(int limit) {
+        return range(0, limit);
+    }
+
+    /** The examples after the first skip, in the same batches, the first one cut; labels kept. */
+    public Batches after(int skip) {
+        if (skip >= examples()) {
+            throw new IllegalArgumentException("no examples after the first " + skip + " of " + examples());
+        }
+        return range(skip, Integer.MAX_VALUE);
+    }
+
+    /** Examples [from, to) in the same batches, cut at both ends. */
+    private Batches range(int from, int to) {
         List<Tensor> single = new java.util.ArrayList<>();
         List<Map<String, Tensor>> byName = new java.util.ArrayList<>();
         List<int[]> cut = new java.util.ArrayList<>();
-        int count = 0;
-        for (int b = 0; b < batches() && count < limit; b++) {
-            int n = Math.min(named != null ? named.get(b).values().iterator().next().dim(0) : batches.get(b).dim(0),
-                    limit - count);
+        int start = 0;
+        for (int b = 0; b < batches() && start < to; b++) {
+            int size = named != null ? named.get(b).values().iterator().next().dim(0) : batches.get(b).dim(0);
+            int lo = Math.max(from, start) - start, hi = (int) Math.min((long) to, (long) start + size) - start;
+            start += size;
+            if (lo >= hi) {
+                continue;
+            }
             if (named != null) {
                 Map<String, Tensor> part = new java.util.LinkedHashMap<>();
-                named.get(b).forEach((k, v) -> part.put(k, v.slice0(0, n)));
+                named.get(b).forEach((k, v) -> part.put(k, v.slice0(lo, hi)));
                 byName.add(part);
             } else {
-                single.add(batches.get(b).slice0(0, n));
+                single.add(batches.get(b).slice0(lo, hi));
             }
             if (labels != null) {
-                cut.add(Arrays.copyOf(labels.get(b), n));
+                cut.add(Arrays.copyOfRange(labels.get(b), lo, hi));
             }
-            count += n;
         }
         return named != null ? new Batches(source, byName) : new Batches(single, labels == null ? null : cut, source);
     }

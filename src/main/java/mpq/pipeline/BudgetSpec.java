@@ -1,7 +1,5 @@
 package mpq.pipeline;
 
-import java.nio.file.Path;
-
 /** A budget as a user states it; {@link Budgets#resolve} turns it into a limit on a cost model for one model. */
 public sealed interface BudgetSpec {
     /** Average weight bits over the layers' weights. */
@@ -16,6 +14,20 @@ public sealed interface BudgetSpec {
     /** Giga bit-operations per example. */
     record Bops(double giga) implements BudgetSpec {}
 
-    /** The total of a measured cost table's resource (latency, energy). */
-    record Measured(Path table, double limit) implements BudgetSpec {}
+    /**
+     * A total latency or energy under a cost model: an accelerator by name, an accelerator spec or a measured cost
+     * table (a file); the limit in the model's units, or, as a fraction, that fraction of uniform W8A8's cost.
+     *
+     * @param costModel a name of {@code CostModels.REGISTRY} or a file
+     * @param resource  "latency" or "energy"
+     */
+    record Hardware(String costModel, String resource, double limit, boolean fraction) implements BudgetSpec {
+        public Hardware {
+            if (!(limit > 0) || fraction && limit > 1e6) {
+                throw new mpq.base.BadInputException("the " + resource + (fraction ? " fraction" : " budget")
+                        + " must be positive, got " + limit);
+            }
+            mpq.hardware.CostModels.forResource(costModel, resource);   // a bad name or file fails before any work
+        }
+    }
 }

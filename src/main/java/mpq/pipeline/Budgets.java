@@ -7,7 +7,9 @@ import mpq.base.Progress;
 import mpq.hardware.Budget;
 import mpq.hardware.BopsCost;
 import mpq.hardware.SizeCost;
-import mpq.hardware.TableCost;
+import mpq.hardware.CostModel;
+import mpq.hardware.CostModels;
+import mpq.hardware.LayerShape;
 import mpq.hardware.WeightBitsCost;
 import mpq.quant.IntGrid;
 import mpq.quant.PostTrainingQuantizer;
@@ -24,7 +26,7 @@ public final class Budgets {
     public static List<Budget> resolve(PostTrainingQuantizer.Calibrated cal, QuantConfig base, List<BudgetSpec> specs,
                                        int[] actBits, int threads) {
         if (specs.isEmpty()) {
-            throw new BadInputException("give a budget: --avg-w-bits, --size, --size-of-uniform, --bops or --latency");
+            throw new BadInputException("give a budget: --avg-w-bits, --size, --size-of-uniform, --bops, --latency(-fraction) or --energy(-fraction)");
         }
         List<Budget> out = new ArrayList<>();
         for (BudgetSpec s : specs) {
@@ -53,8 +55,20 @@ public final class Budgets {
                         - otherBits(cal));
             }
             case BudgetSpec.Bops b -> new Budget(new BopsCost(), b.giga() * 1e9);
-            case BudgetSpec.Measured b -> new Budget(new TableCost(b.table()), b.limit());
+            case BudgetSpec.Hardware b -> {
+                CostModel model = CostModels.forResource(b.costModel(), b.resource());
+                yield new Budget(model, b.fraction() ? b.limit() * uniformW8A8(cal, model, base) : b.limit());
+            }
         };
+    }
+
+    /** The cost of every layer at 8-bit weights and 8-bit activations: what --latency-fraction 1 allows. */
+    public static double uniformW8A8(PostTrainingQuantizer.Calibrated cal, CostModel model, QuantConfig base) {
+        double sum = 0;
+        for (LayerShape shape : LayerShape.of(cal.floatGraph())) {
+            sum += model.cost(shape, 8, 8, base.defaults().perChannel());
+        }
+        return sum;
     }
 
     /** An infeasible budget's message in the units of the option the user gave. */

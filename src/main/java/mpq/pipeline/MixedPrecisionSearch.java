@@ -20,7 +20,9 @@ import mpq.quant.QuantConfig;
 import mpq.quant.WeightSize;
 import mpq.search.Allocation;
 import mpq.search.AllocationProblem;
+import mpq.search.Allocator;
 import mpq.search.Allocators;
+import mpq.search.MeasuringAllocator;
 import mpq.search.InfeasibleBudgetException;
 import mpq.search.Problems;
 import mpq.sensitivity.SensitivityCache;
@@ -47,7 +49,7 @@ public final class MixedPrecisionSearch {
         List<Budget> budgets = Budgets.resolve(cal, base, spec.budgets(), spec.actBits(), threads);
         stages.lap("budgets");
         Sensitivities s = Sensitivities.measure(cal, base, spec, threads, cache, progress);
-        stages.lap("sensitivities (" + spec.metric() + (s.cached() ? ", cached" : "") + ")");
+        stages.lap("sensitivities (" + s.table().metric() + (s.cached() ? ", cached" : "") + ")");
         Allocated a = allocate(cal, base, spec, s, budgets, threads, progress);
         stages.lap("allocate and quantize");
         return new SearchResult(s, a, stages.seconds());
@@ -70,26 +72,49 @@ public final class MixedPrecisionSearch {
                 mixedActs ? cal.targets().sharedInputGroups() : List.of());
         Allocation a;
         try {
-            a = Allocators.byName(spec.allocator()).solve(problem);
+            Allocator allocator = Allocators.byName(spec.allocator(), spec.haq());
+            if (allocator instanceof MeasuringAllocator m) {
+                List<LayerShape> all = LayerShape.of(cal.floatGraph());
+                List<LayerShape> shapes = problem.layers().stream().map(o -> all.stream()
+                        .filter(x -> x.name().equals(o.name())).findFirst().orElseThrow()).toList();
+                HeldBackAccuracy reward = HeldBackAccuracy.of(cal, base, s, problem, spec.haq().rewardExamples(),
+                        threads, progress);
+                a = m.solve(problem, shapes, reward, progress);
+            } else {
+                a = allocator.solve(problem);
+            }
         } catch (InfeasibleBudgetException e) {
             throw new BadInputException(Budgets.inUserUnits(e, cal));
         }
-        QuantConfig cfg = base.withKeepFirstLast(false);
-        Map<String, Bits> bits = new LinkedHashMap<>();
-        for (int l = 0; l < problem.layers().size(); l++) {
-            String name = problem.layers().get(l).name();
-            Bits b = problem.layers().get(l).cells().get(a.choice()[l]);
-            bits.put(name, b);
-            String estimator = s.compared() && s.table().indexOf(b) >= 0 ? s.estimatorOf(name, b) : null;
-            cfg = cfg.withOverride(new QuantConfig.Override(name, b.w(), b.a(), null, estimator));
-        }
-        PostTrainingQuantizer.Result r = PostTrainingQuantizer.quantize(cal, cfg, threads, progress);
+        Map<String, Bits> bits = bitsOf(problem, a);
+        PostTrainingQuantizer.Result r = PostTrainingQuantizer.quantize(cal, configFor(base, problem, a, s), threads,
+                progress);
         double bops = 0;
         for (LayerShape shape : LayerShape.of(cal.floatGraph())) {
             Bits b = bits.get(shape.name());
             bops += new BopsCost().cost(shape, b.w(), b.a(), true);
         }
         return new Allocated(budgets, problem, a, bits, ties, r, WeightSize.bytes(cal.floatGraph(), r.recipe()), bops);
+    }
+
+    /** The bits an allocation gives each layer of the problem. */
+    static Map<String, Bits> bitsOf(AllocationProblem problem, Allocation a) {
+        Map<String, Bits> bits = new LinkedHashMap<>();
+        for (int l = 0; l < problem.layers().size(); l++) {
+            bits.put(problem.layers().get(l).name(), problem.layers().get(l).cells().get(a.choice()[l]));
+        }
+        return bits;
+    }
+
+    /** The quantization settings of an allocation: each layer's bits, and its estimator where they were compared. */
+    static QuantConfig configFor(QuantConfig base, AllocationProblem problem, Allocation a, Sensitivities s) {
+        QuantConfig cfg = base.withKeepFirstLast(false);
+        for (Map.Entry<String, Bits> e : bitsOf(problem, a).entrySet()) {
+            Bits b = e.getValue();
+            String estimator = s.compared() && s.table().indexOf(b) >= 0 ? s.estimatorOf(e.getKey(), b) : null;
+            cfg = cfg.withOverride(new QuantConfig.Override(e.getKey(), b.w(), b.a(), null, estimator));
+        }
+        return cfg;
     }
 
     /** The tie groups the spec asks for (overlapping groups are merged by the problem builder). */

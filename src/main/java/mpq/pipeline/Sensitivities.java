@@ -7,6 +7,8 @@ import mpq.base.Progress;
 import mpq.quant.Bits;
 import mpq.quant.PostTrainingQuantizer;
 import mpq.quant.QuantConfig;
+import mpq.search.Allocators;
+import mpq.search.MeasuringAllocator;
 import mpq.sensitivity.Metrics;
 import mpq.sensitivity.SensitivityCache;
 import mpq.sensitivity.SensitivityContext;
@@ -35,6 +37,9 @@ public record Sensitivities(SensitivityTable table, String[][] estimators, boole
                                         int threads, SensitivityCache cache, Progress progress) {
         List<String> list = spec.weightEstimators().isEmpty() ? List.of(base.defaults().weightEstimator())
                 : spec.weightEstimators();
+        if (Allocators.byName(spec.allocator()) instanceof MeasuringAllocator) {
+            return unmeasured(cal, base, spec, threads, list.getFirst());
+        }
         SensitivityTable merged = null;
         String[][] from = null;
         boolean allCached = true;
@@ -81,6 +86,23 @@ public record Sensitivities(SensitivityTable table, String[][] estimators, boole
             progress.note("sensitivities: from the cache (" + spec.metric() + ")");
         }
         return new Sensitivities(merged, from, list.size() > 1, allCached);
+    }
+
+    /**
+     * For an allocator that measures accuracy itself (HAQ): no metric runs; every cell's sensitivity is 0, which only
+     * the report shows (--metric is not used).
+     */
+    private static Sensitivities unmeasured(PostTrainingQuantizer.Calibrated cal, QuantConfig base, SearchSpec spec,
+                                            int threads, String estimator) {
+        SensitivityContext ctx = new SensitivityContext(cal, base, spec.cells(), threads, spec.seed(), spec.tol(),
+                spec.maxIterations());
+        double[][] zeros = new double[ctx.layerNames().size()][ctx.cells().size()];
+        String[][] from = new String[zeros.length][ctx.cells().size()];
+        for (String[] row : from) {
+            Arrays.fill(row, estimator);
+        }
+        return new Sensitivities(new SensitivityTable("none (" + spec.allocator() + " measures accuracy)",
+                ctx.layerNames(), ctx.cells(), zeros), from, false, false);
     }
 
     /** Everything besides the graph and the data that the table depends on. */

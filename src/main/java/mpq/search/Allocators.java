@@ -23,9 +23,18 @@ public final class Allocators {
                     IqpAllocator::new)
             .add("genetic", "BRECQ's genetic algorithm (seeded) over the options, scored with the table's "
                     + "interactions (with --metric brecq-block: blocks as measured); any budgets; not proven optimal",
-                    List.of(), true, GeneticAllocator::new);
+                    List.of(), true, GeneticAllocator::new)
+            .add("haq", "HAQ's reinforcement-learning agent (DDPG, seeded): per layer an action for the weight and one "
+                    + "for the activation bits, the budget enforced from the last layer back, rewarded by the measured "
+                    + "accuracy on held-back calibration data (--episodes); any budgets, e.g. --latency-fraction",
+                    List.of(), false, HaqAllocator::new);
 
     public static Allocator byName(String name) {
         return REGISTRY.create(name);
+    }
+
+    /** The named allocator with the agent's settings where it is HAQ's. */
+    public static Allocator byName(String name, HaqAllocator.Settings haq) {
+        return name.equals("haq") ? new HaqAllocator(haq) : byName(name);
     }
 }

@@ -82,24 +82,16 @@ final class GemmOp implements Op {
     @Override
     public void forward(Tensor[] in, Tensor[] out, Parallel par) {
         float[] a = in[0].data();
-        float[] scaledA = new float[m * k];
-        for (int i = 0; i < m; i++) {
-            for (int kk = 0; kk < k; kk++) {
-                scaledA[i * k + kk] = alpha * (transA ? a[kk * m + i] : a[i * k + kk]);
+        float[] opA = transA ? new float[m * k] : a;
+        if (transA) {
+            for (int i = 0; i < m; i++) {
+                for (int kk = 0; kk < k; kk++) {
+                    opA[i * k + kk] = a[kk * m + i];
+                }
             }
         }
-        float[] b = constB != null ? constB : rowMajorB(in[1]);
         float[] y = out[0].data();
-        int[] bOff = Gemm.rowOffsets(k, n, 0);
-        // Rows of A in blocks across threads; each block packs its own rows.
-        int rowsPer = Math.max(Gemm.MR, ((m + par.threads() - 1) / par.threads() + Gemm.MR - 1) / Gemm.MR * Gemm.MR);
-        int blocks = (m + rowsPer - 1) / rowsPer;
-        par.forEach(blocks, (w, blk) -> {
-            int r0 = blk * rowsPer;
-            int rows = Math.min(rowsPer, m - r0);
-            float[] packed = Gemm.packA(scaledA, r0 * k, rows, k, k);
-            Gemm.multiply(packed, rows, k, b, bOff, y, r0 * n, n, 0, n, null, 0, false);
-        });
+        product(opA, m, k, constB != null ? constB : rowMajorB(in[1]), n, y, par);
         Tensor c = in.length > 2 ? in[2] : null;
         if (c != null && beta != 0f) {
             float[] cd = c.data();
@@ -123,27 +115,34 @@ final class GemmOp implements Op {
     @Override
     public void backward(Tensor[] in, Tensor[] out, Tensor[] gradOut, Tensor[] gradIn, Parallel par) {
         float[] a = in[0].data(), b = in[1].data(), dy = gradOut[0].data();
-        if (gradIn[0] != null) {
-            float[] da = gradIn[0].data();
+        if (gradIn[0] != null) {   // dA' [m × k] = α·dY [m × n] · B'ᵀ [n × k]
+            float[] bt = new float[n * k + Conv2d.slack()];
+            for (int kk = 0; kk < k; kk++) {
+                for (int j = 0; j < n; j++) {
+                    bt[j * k + kk] = transB ? b[j * k + kk] : b[kk * n + j];
+                }
+            }
+            float[] da = gradIn[0].data(), prod = new float[m * k];
+            product(dy, m, n, bt, k, prod, par);
             for (int i = 0; i < m; i++) {
                 for (int kk = 0; kk < k; kk++) {
-                    double s = 0;
-                    for (int j = 0; j < n; j++) {
-                        s += (double) dy[i * n + j] * (transB ? b[j * k + kk] : b[kk * n + j]);
-                    }
-                    da[transA ? kk * m + i : i * k + kk] += (float) (alpha * s);
+                    da[transA ? kk * m + i : i * k + kk] += prod[i * k + kk];
                 }
             }
         }
-        if (gradIn[1] != null) {
-            float[] db = gradIn[1].data();
+        if (gradIn[1] != null) {   // dB' [k × n] = α·A'ᵀ [k × m] · dY [m × n]
+            float[] at = new float[k * m];
+            for (int i = 0; i < m; i++) {
+                for (int kk = 0; kk < k; kk++) {
+                    at[kk * m + i] = transA ? a[kk * m + i] : a[i * k + kk];
+                }
+            }
+            float[] dyPadded = java.util.Arrays.copyOf(dy, m * n + Conv2d.slack());
+            float[] db = gradIn[1].data(), prod = new float[k * n];
+            product(at, k, m, dyPadded, n, prod, par);
             for (int kk = 0; kk < k; kk++) {
                 for (int j = 0; j < n; j++) {
-                    double s = 0;
-                    for (int i = 0; i < m; i++) {
-                        s += (double) (transA ? a[kk * m + i] : a[i * k + kk]) * dy[i * n + j];
-                    }
-                    db[transB ? j * k + kk : kk * n + j] += (float) (alpha * s);
+                    db[transB ? j * k + kk : kk * n + j] += prod[kk * n + j];
                 }
             }
         }
@@ -155,5 +154,25 @@ final class GemmOp implements Op {
                 }
             }
         }
+    }
+
+    /**
+     * into = α · X [rows × inner] · Y [inner × cols] (Y row-major with slack), by the packed GEMM kernel, blocks of
+     * rows across threads, each packing its own rows.
+     */
+    private void product(float[] x, int rows, int inner, float[] y, int cols, float[] into, Parallel par) {
+        float[] scaled = new float[rows * inner];
+        for (int i = 0; i < scaled.length; i++) {
+            scaled[i] = alpha * x[i];
+        }
+        int[] yOff = Gemm.rowOffsets(inner, cols, 0);
+        int rowsPer = Math.max(Gemm.MR, ((rows + par.threads() - 1) / par.threads() + Gemm.MR - 1) / Gemm.MR * Gemm.MR);
+        int blocks = (rows + rowsPer - 1) / rowsPer;
+        par.forEach(blocks, (w, blk) -> {
+            int r0 = blk * rowsPer;
+            int r = Math.min(rowsPer, rows - r0);
+            Gemm.multiply(Gemm.packA(scaled, r0 * inner, r, inner, inner), r, inner, y, yOff, into, r0 * cols, cols, 0,
+                    cols, null, 0, false);
+        });
     }
 }
