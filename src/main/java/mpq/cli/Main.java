@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         subcommands = {DemoCommand.class, InspectCommand.class, EvalCommand.class, QuantizeCommand.class, CompareCommand.class,
                 HessianCommand.class, SearchCommand.class, CompareMethodsCommand.class, MethodsCommand.class,
                 ExportCommand.class, DistillCommand.class, TrainExampleCommand.class, BenchCommand.class,
-                ConformanceCommand.class, RunCommand.class,
+                ConformanceCommand.class, RunCommand.class, ProfileCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 internal error, 2 bad input or usage.",
                 "Every command takes --json and then prints exactly one JSON object on stdout; "

@@ -57,6 +57,11 @@ final class SearchOptions {
             + "(default: ${DEFAULT-VALUE}).")
     int haqRewardExamples = HaqAllocator.Settings.defaults().rewardExamples();
 
+    @Option(names = "--haq-reward", paramLabel = "R", description = "--allocator haq: top1 (HAQ's: accuracy on the "
+            + "held-back examples) or kl (−100 × the KL divergence from the float model's outputs: it still tells "
+            + "policies apart where top-1 on training images saturates) (default: ${DEFAULT-VALUE}).")
+    String haqReward = HaqAllocator.Settings.defaults().reward();
+
     @Option(names = "--no-cache", description = "Compute the sensitivities even when a cached table fits "
             + "(cache: $XDG_CACHE_HOME/mpq/sensitivity or ~/.cache/mpq/sensitivity).")
     boolean noCache;
@@ -67,7 +72,7 @@ final class SearchOptions {
         HaqAllocator.Settings d = HaqAllocator.Settings.defaults();
         return new SearchSpec(metric, allocator, bits, aBits, budgets, ties, tieAdds, weightEstimators, tol, maxIter,
                 seed, new HaqAllocator.Settings(episodes, haqWarmup, d.noise(), d.noiseDecay(), seed, haqRewardExamples,
-                d.hidden()));
+                haqReward, d.hidden()));
     }
 
     /** The quantization settings every layer starts from (the search then sets each layer's bits). */
@@ -112,6 +117,9 @@ final class SearchOptions {
         }
         if (haqWarmup != d.warmup()) {
             o.addAll(List.of("--haq-warmup", Integer.toString(haqWarmup)));
+        }
+        if (!haqReward.equals(d.reward())) {
+            o.addAll(List.of("--haq-reward", haqReward));
         }
         if (haqRewardExamples != d.rewardExamples()) {
             o.addAll(List.of("--haq-reward-examples", Integer.toString(haqRewardExamples)));

@@ -74,6 +74,10 @@ final class SearchOutput {
                     "used", r.allocated().allocation().cost()[i], "unit", budgets.get(i).model().unit()));
         }
         j.put("budgets", bl);
+        List<Map<String, Object>> acc = accelerators();
+        if (!acc.isEmpty()) {
+            j.put("accelerators", acc);
+        }
         Map<String, Object> bitsJson = new LinkedHashMap<>();
         r.bits().forEach((name, b) -> {
             Map<String, Object> x = Output.fields("w", b.w(), "a", b.a());
@@ -200,6 +204,11 @@ final class SearchOutput {
             o.printf("%s: %.6g of %.6g %s%n", budgets.get(i).model().resource(), r.allocated().allocation().cost()[i],
                     budgets.get(i).limit(), budgets.get(i).model().unit());
         }
+        for (Map<String, Object> a : accelerators()) {
+            o.printf("%s: latency %.4g ms (W8A8 %.4g), energy %.4g mJ (W8A8 %.4g) per batch of %s%n", a.get("name"),
+                    a.get("latency_ms"), a.get("w8a8_latency_ms"), a.get("energy_mj"), a.get("w8a8_energy_mj"),
+                    a.get("batch"));
+        }
         for (Set<String> group : r.allocated().ties()) {
             o.println("tied: " + String.join(" = ", group));
         }
@@ -238,5 +247,34 @@ final class SearchOutput {
             throw new BadInputException(earlier + ": not the --json output of an mpq search on the same layers and "
                     + "bit-widths (" + e.getMessage() + ")");
         }
+    }
+
+    /** Latency and energy of the chosen bits and of uniform W8A8 on each accelerator a budget counts on. */
+    private List<Map<String, Object>> accelerators() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        List<mpq.hardware.LayerShape> shapes = null;
+        for (Budget b : r.allocated().budgets()) {
+            if (!(b.model() instanceof mpq.hardware.AcceleratorCost c) || !seen.add(c.accelerator().name())) {
+                continue;
+            }
+            if (shapes == null) {
+                shapes = mpq.hardware.LayerShape.of(r.allocated().quantization().floatGraph());
+            }
+            mpq.hardware.Accelerator a = c.accelerator();
+            double lat = 0, energy = 0, lat8 = 0, energy8 = 0;
+            for (mpq.hardware.LayerShape l : shapes) {
+                mpq.quant.Bits bits = r.bits().get(l.name());
+                if (bits != null) {
+                    lat += a.latencyMs(l, bits.w(), bits.a());
+                    energy += a.energyMj(l, bits.w(), bits.a());
+                }
+                lat8 += a.latencyMs(l, 8, 8);
+                energy8 += a.energyMj(l, 8, 8);
+            }
+            out.add(Output.fields("name", a.name(), "batch", a.batch(), "latency_ms", lat, "energy_mj", energy,
+                    "w8a8_latency_ms", lat8, "w8a8_energy_mj", energy8));
+        }
+        return out;
     }
 }

@@ -15,7 +15,7 @@ import mpq.base.Registry;
  * The cost models by name, each made for the resource a budget counts ("size", "latency", "energy", …). The budget
  * options of search and compare-methods name them: --size / --size-of-uniform → size, --avg-w-bits → weight-bits,
  * --bops → bops; --latency / --energy (and their -fraction forms) count in --cost-model (an accelerator below, or a
- * spec or table file) or in --cost-table's measured table.
+ * spec or table file) or in --cost-table's measured table (mpq's JSON, or HAQ's [layers][8][8] .npy).
  */
 public final class CostModels {
     private CostModels() {}
@@ -48,6 +48,14 @@ public final class CostModels {
      * "array") or a cost-table file, for the given resource.
      */
     public static CostModel forResource(String nameOrFile, String resource) {
+        return forResource(nameOrFile, resource, null);
+    }
+
+    /**
+     * The same for a model whose quantizable layers are known, in order (a HAQ lookup table, .npy, is indexed by
+     * position); null layers only checks the file.
+     */
+    public static CostModel forResource(String nameOrFile, String resource, List<String> layers) {
         if (REGISTRY.names().contains(nameOrFile)) {
             return REGISTRY.create(nameOrFile).apply(resource);
         }
@@ -55,6 +63,9 @@ public final class CostModels {
         if (!Files.isRegularFile(file)) {
             throw new BadInputException("--cost-model '" + nameOrFile + "' is neither a known cost model ("
                     + String.join(", ", REGISTRY.names()) + ") nor a file");
+        }
+        if (HaqLookupTable.isNpy(file)) {
+            return new HaqLookupTable(file, resource, layers);
         }
         boolean spec;
         try {

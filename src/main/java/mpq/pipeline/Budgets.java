@@ -56,7 +56,8 @@ public final class Budgets {
             }
             case BudgetSpec.Bops b -> new Budget(new BopsCost(), b.giga() * 1e9);
             case BudgetSpec.Hardware b -> {
-                CostModel model = CostModels.forResource(b.costModel(), b.resource());
+                CostModel model = CostModels.forResource(b.costModel(), b.resource(),
+                        LayerShape.of(cal.floatGraph()).stream().map(LayerShape::name).toList());
                 yield new Budget(model, b.fraction() ? b.limit() * uniformW8A8(cal, model, base) : b.limit());
             }
         };
@@ -69,6 +70,24 @@ public final class Budgets {
             sum += model.cost(shape, 8, 8, base.defaults().perChannel());
         }
         return sum;
+    }
+
+    /**
+     * The same, where latency and energy also say the smallest feasible fraction of uniform W8A8 under their cost
+     * model (e.g. in ONNX Runtime fewer weight bits need not be faster).
+     */
+    public static String inUserUnits(InfeasibleBudgetException e, PostTrainingQuantizer.Calibrated cal,
+                                     List<Budget> budgets, QuantConfig base) {
+        for (Budget b : budgets) {
+            if (b.model().resource().equals(e.resource()) && (b.model().resource().equals("latency")
+                    || b.model().resource().equals("energy"))) {
+                double full = uniformW8A8(cal, b.model(), base);
+                return String.format("the %s budget %.6g %s cannot be met; the smallest feasible is %.6g %s, "
+                        + "%.4f × uniform W8A8 (--%s-fraction)", e.resource(), b.limit(), b.model().unit(),
+                        e.smallest(), b.model().unit(), e.smallest() / full, e.resource());
+            }
+        }
+        return inUserUnits(e, cal);
     }
 
     /** An infeasible budget's message in the units of the option the user gave. */

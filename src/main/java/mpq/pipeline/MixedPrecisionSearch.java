@@ -77,14 +77,14 @@ public final class MixedPrecisionSearch {
                 List<LayerShape> all = LayerShape.of(cal.floatGraph());
                 List<LayerShape> shapes = problem.layers().stream().map(o -> all.stream()
                         .filter(x -> x.name().equals(o.name())).findFirst().orElseThrow()).toList();
-                HeldBackAccuracy reward = HeldBackAccuracy.of(cal, base, s, problem, spec.haq().rewardExamples(),
-                        threads, progress);
+                HeldBackScore reward = HeldBackScore.of(cal, base, s, problem, spec.haq().rewardExamples(),
+                        spec.haq().reward(), threads, progress);
                 a = m.solve(problem, shapes, reward, progress);
             } else {
                 a = allocator.solve(problem);
             }
         } catch (InfeasibleBudgetException e) {
-            throw new BadInputException(Budgets.inUserUnits(e, cal));
+            throw new BadInputException(Budgets.inUserUnits(e, cal, budgets, base));
         }
         Map<String, Bits> bits = bitsOf(problem, a);
         PostTrainingQuantizer.Result r = PostTrainingQuantizer.quantize(cal, configFor(base, problem, a, s), threads,

@@ -18,7 +18,8 @@ import mpq.quant.Bits;
  * layer's allowed bit-widths. The episode's bits are made consistent (tied layers equal, layers reading one activation
  * on the same activation bits: the nearest consistent combination), then, while a budget is exceeded, lowered from
  * the last layer back, activation bits first, one step at a time. The reward is 0.1 × (accuracy − float accuracy) in
- * points on held-back calibration data, minus a moving-average baseline, given to every step of the episode.
+ * points on held-back calibration data (or the score {@link Settings#reward} names), minus a moving-average baseline,
+ * given to every step of the episode.
  * Warm-up episodes act uniformly at random; afterwards the actor's action with truncated normal noise whose σ decays
  * by a factor per episode, and one DDPG update per step stored. Seeded; each distinct policy is measured once.
  *
@@ -33,21 +34,26 @@ public final class HaqAllocator implements MeasuringAllocator {
      * @param noise           the exploration noise's initial σ (on the [0, 1] action)
      * @param noiseDecay      σ's factor per episode after the warm-up
      * @param rewardExamples  calibration examples held back to measure the reward on (the search's business)
+     * @param reward          what is measured on them: "top1" (HAQ's accuracy) or "kl" (the divergence from the float
+     *                        model's outputs, for data on which top-1 saturates)
      * @param hidden          width of the actor's and the critic's two hidden layers
      */
     public record Settings(int episodes, int warmup, double noise, double noiseDecay, long seed, int rewardExamples,
-                           int hidden) {
+                           String reward, int hidden) {
         public Settings {
             if (episodes < 1 || warmup < 0 || !(noise >= 0) || !(noiseDecay > 0 && noiseDecay <= 1)
                     || rewardExamples < 1 || hidden < 1) {
                 throw new mpq.base.BadInputException("HAQ needs episodes ≥ 1, warm-up ≥ 0, noise ≥ 0, decay in "
                         + "(0, 1], reward examples ≥ 1 and hidden width ≥ 1");
             }
+            if (!reward.equals("top1") && !reward.equals("kl")) {
+                throw new mpq.base.BadInputException("--haq-reward must be top1 or kl, got '" + reward + "'");
+            }
         }
 
         /** HAQ's: 600 episodes, 20 of them warm-up, σ 0.5 decaying by 0.99, 300-wide networks; 256 held-back examples. */
         public static Settings defaults() {
-            return new Settings(600, 20, 0.5, 0.99, 0, 256, 300);
+            return new Settings(600, 20, 0.5, 0.99, 0, 256, "top1", 300);
         }
     }
 
@@ -136,7 +142,7 @@ public final class HaqAllocator implements MeasuringAllocator {
                     bestAccuracy = acc;
                     best = candidate;
                 }
-                double reward = 0.1 * acc;   // 0.1 × (acc − float acc), the float accuracy being a constant offset
+                double reward = 0.1 * acc;   // 0.1 × (acc − float acc): the float score is an offset the baseline takes
                 baseline = Double.isNaN(baseline) ? reward : 0.95 * baseline + 0.05 * reward;
                 remember(agent, steps, states, candidate, p, wOptions, aOptions, reward - baseline);
                 if (!warm) {

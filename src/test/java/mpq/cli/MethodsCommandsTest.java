@@ -26,7 +26,8 @@ class MethodsCommandsTest {
         }
         assertEquals(Set.of("metric", "allocator", "refiner", "representation", "cost-model"), kinds);
         assertTrue(names.containsAll(Set.of("hawq", "hawq-v2", "zeroq-kl", "mse", "fisher", "ilp", "pareto", "greedy",
-                "bias-correction", "uniform", "size", "bops")), names.toString());
+                "bias-correction", "uniform", "size", "bops", "haq", "bismo-edge", "bismo-cloud", "bitfusion-edge",
+                "bitfusion-cloud")), names.toString());
         CliRun bad = CliRun.of("quantize", SharedData.model("resnet8_mlperftiny_cifar10.onnx").toString(), "--calib",
                 SharedData.cifarTrain().toString(), "--refine", "adaroundd");
         assertEquals(2, bad.code());
@@ -86,5 +87,35 @@ class MethodsCommandsTest {
         JsonNode t = j.get("sensitivities");
         assertEquals("[2,4,8,2,4,7]", t.get("bits").toString(), "3 × 2 cells; W8A8 is W7A8 on the default target");
         assertEquals("[4,4,4,8,8,8]", t.get("a_bits").toString());
+    }
+
+    @Test
+    void haqSearchesWithinAnAcceleratorsLatencyBudget() throws Exception {
+        String model = SharedData.model("resnet8_mlperftiny_cifar10.onnx").toString();
+        CliRun r = CliRun.of("search", model, "--calib", SharedData.cifarTrain().toString(), "--calib-limit", "64",
+                "--allocator", "haq", "--episodes", "6", "--haq-warmup", "3", "--haq-reward-examples", "32",
+                "--bits", "2,4,8", "--a-bits", "4,8", "--cost-model", "bitfusion-edge", "--latency-fraction", "0.7",
+                "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = JSON.readTree(r.out());
+        JsonNode b = j.get("budgets").get(0);
+        assertEquals("latency", b.get("resource").asText());
+        assertEquals("ms", b.get("unit").asText());
+        assertTrue(b.get("used").asDouble() <= b.get("limit").asDouble(), b.toString());
+        JsonNode acc = j.get("accelerators").get(0);
+        assertEquals("bitfusion-edge", acc.get("name").asText());
+        assertEquals(b.get("used").asDouble(), acc.get("latency_ms").asDouble(), 1e-9);
+        assertEquals(0.7, b.get("limit").asDouble() / acc.get("w8a8_latency_ms").asDouble(), 1e-9);
+        assertTrue(r.err().contains("reward: top-1 on the last 32 calibration examples"), r.err());
+        assertEquals(j.get("bits").get("conv3").get("a").asInt(), j.get("bits").get("conv5").get("a").asInt());
+
+        CliRun none = CliRun.of("search", model, "--calib", SharedData.cifarTrain().toString(), "--latency-fraction",
+                "0.6");
+        assertEquals(2, none.code());
+        assertTrue(none.err().contains("--latency-fraction needs --cost-model"), none.err());
+        CliRun unknown = CliRun.of("search", model, "--calib", SharedData.cifarTrain().toString(), "--energy", "1",
+                "--cost-model", "tpu-v9");
+        assertEquals(2, unknown.code());
+        assertTrue(unknown.err().contains("'tpu-v9' is neither a known cost model"), unknown.err());
     }
 }

@@ -57,7 +57,7 @@ class HaqAllocatorTest {
     @Test
     void meetsTheBudgetKeepsTheConstraintsAndBeatsItsRandomWarmUp() {
         AllocationProblem p = problem(0.35);
-        HaqAllocator.Settings s = new HaqAllocator.Settings(150, 20, 0.5, 0.97, 11, 1, 64);
+        HaqAllocator.Settings s = new HaqAllocator.Settings(150, 20, 0.5, 0.97, 11, 1, "top1", 64);
         List<Double> seen = new ArrayList<>();
         ToDoubleFunction<Allocation> measure = a -> {
             double acc = accuracy(p, a);
