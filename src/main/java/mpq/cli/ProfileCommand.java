@@ -19,7 +19,8 @@ import picocli.CommandLine.Parameters;
         description = {"Measures each weight layer's latency in ONNX Runtime on this machine, in every form the runtime "
                 + "executes differently: float, int8 weights (its integer kernels) and int4 weights (dequantized every "
                 + "run). Each layer runs alone at --batch, with uint8 QDQ input and output as mpq's exports have "
-                + "them; the forms are timed in turn for --runs rounds after a warm-up and the medians kept.",
+                + "them; after a warm-up, each of --runs rounds times every layer in every form once (a "
+                + "disturbance spoils one round, not one layer), and the medians are kept.",
                 "The output is a cost table for search and compare-methods (--cost-table F with --latency or "
                         + "--latency-fraction): a layer at (w, a) costs its int8 time for 5–8-bit weights and its "
                         + "int4 time for 2–4-bit ones (int8 with --int8-weights, as export --int8-weights stores "
