@@ -160,21 +160,26 @@ public final class HaqAllocator implements MeasuringAllocator {
         return best.withGap(Double.NaN);
     }
 
-    /** The transitions of an episode, with the actions that give the bits the episode ended with. */
+    /**
+     * The transitions of an episode, with the actions that give the bits the episode ended with (after consistency and
+     * the budget), each state's previous action being the one before it.
+     */
     private static void remember(Ddpg agent, List<Step> steps, float[][] states, Allocation used, AllocationProblem p,
                                  int[][] wOptions, int[][] aOptions, double reward) {
+        double[] actions = new double[steps.size()];
         for (int t = 0; t < steps.size(); t++) {
             Step s = steps.get(t);
             Bits b = p.layers().get(s.layer).cells().get(used.choice()[s.layer]);
             int[] options = s.weights ? wOptions[s.layer] : aOptions[s.layer];
             int k = Math.max(0, Arrays.binarySearch(options, s.weights ? b.w() : b.a()));
-            double action = (k + 0.5) / options.length;
-            boolean last = t == steps.size() - 1;
-            float[] next = last ? states[t] : states[t + 1].clone();
-            if (!last) {
-                next[next.length - 1] = (float) action;   // the next state's previous action is this one
+            actions[t] = (k + 0.5) / options.length;
+            if (t > 0) {
+                states[t][states[t].length - 1] = (float) actions[t - 1];
             }
-            agent.remember(states[t], action, reward, next, last);
+        }
+        for (int t = 0; t < steps.size(); t++) {
+            boolean last = t == steps.size() - 1;
+            agent.remember(states[t], actions[t], reward, last ? states[t] : states[t + 1], last);
         }
     }
 
