@@ -118,4 +118,26 @@ class MethodsCommandsTest {
         assertEquals(2, unknown.code());
         assertTrue(unknown.err().contains("'tpu-v9' is neither a known cost model"), unknown.err());
     }
+
+    @Test
+    void profileWritesACostTableThatASearchBudgetsOn(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        String model = SharedData.model("resnet8_mlperftiny_cifar10.onnx").toString();
+        String table = tmp.resolve("ort.json").toString();
+        CliRun p = CliRun.of("profile", model, "--engine", "ort", "--runs", "5", "--seconds", "0.002", "--threads", "1",
+                "-o", table, "--json");
+        assertEquals(0, p.code(), p.err());
+        JsonNode t = JSON.readTree(java.nio.file.Path.of(table).toFile());
+        assertEquals("latency", t.get("resource").asText());
+        JsonNode conv0 = t.get("layers").get("conv0"), forms = t.get("forms").get("conv0");
+        assertEquals(49, conv0.size(), "w2..8 × a2..8");
+        assertEquals(forms.get("int4").asDouble(), conv0.get("w3a5").asDouble());
+        assertEquals(forms.get("int8").asDouble(), conv0.get("w6a5").asDouble());
+        CliRun s = CliRun.of("search", model, "--calib", SharedData.cifarTrain().toString(), "--calib-limit", "32",
+                "--metric", "fisher", "--cost-table", table, "--latency-fraction", "1.5", "--json");
+        assertEquals(0, s.code(), s.err());
+        JsonNode b = JSON.readTree(s.out()).get("budgets").get(0);
+        assertEquals("latency", b.get("resource").asText());
+        assertTrue(b.get("used").asDouble() <= b.get("limit").asDouble(), b.toString());
+    }
 }
