@@ -152,7 +152,7 @@ public final class HaqAllocator implements MeasuringAllocator {
                 }
                 bar.advance(1);
                 if ((episode + 1) % 50 == 0 || episode + 1 == settings.episodes()) {
-                    bar.note(String.format("haq: episode %d, this %.2f%%, best %.2f%% (%d policies measured, %.1f s)",
+                    bar.note(String.format("haq: episode %d, score %.2f, best %.2f (%d policies measured, %.1f s)",
                             episode + 1, acc, bestAccuracy, measured.size(), (System.nanoTime() - t0) / 1e9));
                 }
             }
