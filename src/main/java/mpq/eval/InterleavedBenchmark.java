@@ -78,7 +78,8 @@ public record InterleavedBenchmark(List<Double> first, List<Double> second) {
         return (double) iters * batch / ((System.nanoTime() - t0) / 1e9);
     }
 
-    static double median(List<Double> v) {
+    /** The median of some timings (the mean of the middle two for an even count). */
+    public static double median(List<Double> v) {
         double[] s = v.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }

@@ -10,7 +10,7 @@ import mpq.tensor.Tensor;
  * without that rule such a row would rank the true class first. A model that ends in a Softmax gives probabilities — every row
  * non-negative and summing to 1 — and then the cross-entropy is −log p(label), not the log-softmax of them.
  */
-record Scores(int top1, int top5, double crossEntropySum, int[] predicted, int nonFinite) {
+public record Scores(int top1, int top5, double crossEntropySum, int[] predicted, int nonFinite) {
 
     static Scores of(Tensor logits, int[] labels, String dataName) {
         if (logits.rank() != 2) {
@@ -36,14 +36,11 @@ record Scores(int top1, int top5, double crossEntropySum, int[] predicted, int n
                 continue;
             }
             float target = z[base + label];
+            predicted[i] = argmax(z, base, k);
+            double max = z[base + predicted[i]];
             int above = 0;
-            double max = Double.NEGATIVE_INFINITY;
             for (int j = 0; j < k; j++) {
                 float v = z[base + j];
-                if (v > max) {
-                    max = v;
-                    predicted[i] = j;
-                }
                 // Rank of the true class; ties go to the lower index, as argmax does.
                 if (v > target || (v == target && j < label)) {
                     above++;
@@ -66,6 +63,31 @@ record Scores(int top1, int top5, double crossEntropySum, int[] predicted, int n
             ce += Math.log(sum) + max - target;
         }
         return new Scores(top1, top5, ce, predicted, nonFinite);
+    }
+
+    /**
+     * Each example's predicted class, by the rule of {@link #of}: the first of equal maxima, −1 where its outputs hold
+     * NaN or Inf; the classes are the elements of a row (the output's size over its first axis).
+     */
+    public static int[] predicted(Tensor logits) {
+        int n = logits.dim(0), k = logits.size() / Math.max(1, n);
+        float[] z = logits.data();
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = finiteRow(z, i * k, k) ? argmax(z, i * k, k) : -1;
+        }
+        return p;
+    }
+
+    /** The index of the first of equal maxima of a finite row. */
+    private static int argmax(float[] z, int base, int k) {
+        int best = 0;
+        for (int j = 1; j < k; j++) {
+            if (z[base + j] > z[base + best]) {
+                best = j;
+            }
+        }
+        return best;
     }
 
     private static boolean finiteRow(float[] z, int base, int k) {

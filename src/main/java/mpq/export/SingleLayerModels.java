@@ -8,7 +8,10 @@ import mpq.graph.Attributes;
 import mpq.graph.Graph;
 import mpq.graph.Node;
 import mpq.graph.ValueInfo;
+import mpq.quant.Estimators;
+import mpq.quant.QuantParams;
 import mpq.quant.WeightLayer;
+import mpq.quant.WeightQuantizer;
 import mpq.tensor.DType;
 import mpq.tensor.Tensor;
 
@@ -18,7 +21,8 @@ import mpq.tensor.Tensor;
  * weights (opset 21, which it dequantizes every run). The QDQ forms quantize the input and the output to uint8 the
  * way mpq's exports do between layers (fixed scales: the input on [0, 4], the output on ±4), so that the runtime sees
  * the pattern it fuses; weights are quantized per
- * output channel, symmetric, from the layer's own values, the bias to int32 on the input scale × weight scales.
+ * output channel, symmetric, minmax ({@link WeightQuantizer}), from the layer's own values, the bias to int32 on the
+ * input scale × weight scales.
  */
 public final class SingleLayerModels {
     private SingleLayerModels() {}
@@ -58,9 +62,10 @@ public final class SingleLayerModels {
             float inputScale = 4f / 255;   // the values do not matter for timing; realistic magnitudes do no harm
             quantizeDequantize(x, "xq", inputScale, 0, init, nodes);
             int axis = layer.channelAxis();
-            float[] scales = channelScales(w, axis, form == Form.INT8 ? 127 : 7);
             DType type = form == Form.INT8 ? DType.INT8 : DType.INT4;
-            init.put("w_q", new Attributes.Constant(levels(w, axis, scales, type), type));
+            QuantParams p = WeightQuantizer.params(w, axis, form == Form.INT8 ? 8 : 4, Estimators.byName("minmax"));
+            float[] scales = p.scales();
+            init.put("w_q", new Attributes.Constant(p.levels(w), type));
             init.put("w_scale", new Attributes.Constant(new Tensor(new int[] {scales.length}, scales), DType.FLOAT));
             init.put("w_zero", new Attributes.Constant(new Tensor(type, new int[] {scales.length},
                     new long[scales.length]), type));
@@ -101,36 +106,5 @@ public final class SingleLayerModels {
                 Attributes.none()));
         nodes.add(new Node(out + "/DequantizeLinear", "DequantizeLinear", "", List.of(q, s, z), List.of(out),
                 Attributes.none()));
-    }
-
-    /** Per slice along axis: max |w| / limit (1 where the slice is all zeros). */
-    private static float[] channelScales(Tensor w, int axis, int limit) {
-        int[] shape = w.shape();
-        int channels = shape[axis], inner = 1;
-        for (int d = axis + 1; d < shape.length; d++) {
-            inner *= shape[d];
-        }
-        float[] max = new float[channels];
-        for (int i = 0; i < w.size(); i++) {
-            int c = (i / inner) % channels;
-            max[c] = Math.max(max[c], Math.abs(w.data()[i]));
-        }
-        for (int c = 0; c < channels; c++) {
-            max[c] = max[c] > 0 ? max[c] / limit : 1;
-        }
-        return max;
-    }
-
-    private static Tensor levels(Tensor w, int axis, float[] scales, DType type) {
-        int[] shape = w.shape();
-        int inner = 1;
-        for (int d = axis + 1; d < shape.length; d++) {
-            inner *= shape[d];
-        }
-        long[] q = new long[w.size()];
-        for (int i = 0; i < q.length; i++) {
-            q[i] = Math.round(w.data()[i] / scales[(i / inner) % scales.length]);
-        }
-        return new Tensor(type, shape, q);
     }
 }

@@ -67,13 +67,14 @@ public final class CostModels {
         if (HaqLookupTable.isNpy(file)) {
             return new HaqLookupTable(file, resource, layers);
         }
-        boolean spec;
+        com.fasterxml.jackson.databind.JsonNode root;
         try {
-            spec = Accelerator.isSpec(new ObjectMapper().readTree(Files.readAllBytes(file)));
+            root = new ObjectMapper().readTree(Files.readAllBytes(file));
         } catch (IOException e) {
             throw new BadInputException(file + ": not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
         }
-        return spec ? accelerator(Accelerator.load(file), resource) : table(file, resource);
+        return Accelerator.isSpec(root) ? accelerator(Accelerator.parse(root, file.toString()), resource)
+                : table(file, resource);
     }
 
     /** A measured table, which must count the resource asked for. */

@@ -56,17 +56,18 @@ public final class Budgets {
             }
             case BudgetSpec.Bops b -> new Budget(new BopsCost(), b.giga() * 1e9);
             case BudgetSpec.Hardware b -> {
+                List<LayerShape> shapes = LayerShape.of(cal.floatGraph());
                 CostModel model = CostModels.forResource(b.costModel(), b.resource(),
-                        LayerShape.of(cal.floatGraph()).stream().map(LayerShape::name).toList());
-                yield new Budget(model, b.fraction() ? b.limit() * uniformW8A8(cal, model, base) : b.limit());
+                        shapes.stream().map(LayerShape::name).toList());
+                yield new Budget(model, b.fraction() ? b.limit() * uniformW8A8(shapes, model, base) : b.limit());
             }
         };
     }
 
     /** The cost of every layer at 8-bit weights and 8-bit activations: what --latency-fraction 1 allows. */
-    public static double uniformW8A8(PostTrainingQuantizer.Calibrated cal, CostModel model, QuantConfig base) {
+    public static double uniformW8A8(List<LayerShape> shapes, CostModel model, QuantConfig base) {
         double sum = 0;
-        for (LayerShape shape : LayerShape.of(cal.floatGraph())) {
+        for (LayerShape shape : shapes) {
             sum += model.cost(shape, 8, 8, base.defaults().perChannel());
         }
         return sum;
@@ -81,7 +82,7 @@ public final class Budgets {
         for (Budget b : budgets) {
             if (b.model().resource().equals(e.resource()) && (b.model().resource().equals("latency")
                     || b.model().resource().equals("energy"))) {
-                double full = uniformW8A8(cal, b.model(), base);
+                double full = uniformW8A8(LayerShape.of(cal.floatGraph()), b.model(), base);
                 return String.format("the %s budget %.6g %s cannot be met; the smallest feasible is %.6g %s, "
                         + "%.4f × uniform W8A8 (--%s-fraction)", e.resource(), b.limit(), b.model().unit(),
                         e.smallest(), b.model().unit(), e.smallest() / full, e.resource());

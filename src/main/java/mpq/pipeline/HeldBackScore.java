@@ -7,6 +7,7 @@ import mpq.base.BadInputException;
 import mpq.base.Progress;
 import mpq.data.Batches;
 import mpq.eval.MpqEngine;
+import mpq.eval.Scores;
 import mpq.graph.Graph;
 import mpq.quant.PostTrainingQuantizer;
 import mpq.quant.QuantConfig;
@@ -65,7 +66,7 @@ final class HeldBackScore implements ToDoubleFunction<Allocation> {
         List<int[]> targets = new ArrayList<>();
         boolean labelled = heldBack.hasLabels(), kl = reward.equals("kl");
         for (int b = 0; b < heldBack.batches(); b++) {
-            targets.add(labelled ? heldBack.labels(b) : predicted(floatOutputs.get(b)));
+            targets.add(labelled ? heldBack.labels(b) : Scores.predicted(floatOutputs.get(b)));
         }
         progress.note(String.format("reward: %s on the last %d calibration examples (ranges from the other %d)",
                 kl ? "−100 × KL divergence from the float model's outputs" : labelled ? "top-1"
@@ -90,7 +91,7 @@ final class HeldBackScore implements ToDoubleFunction<Allocation> {
         }
         int hits = 0, n = 0;
         for (int b = 0; b < out.size(); b++) {
-            int[] p = predicted(out.get(b));
+            int[] p = Scores.predicted(out.get(b));
             for (int i = 0; i < p.length; i++) {
                 hits += p[i] == targets.get(b)[i] ? 1 : 0;
                 n++;
@@ -107,29 +108,5 @@ final class HeldBackScore implements ToDoubleFunction<Allocation> {
             }
         }
         return out;
-    }
-
-    /** Each example's predicted class (the first of equal maxima; −1 where an output is not finite). */
-    private static int[] predicted(Tensor y) {
-        int n = y.dim(0), k = y.size() / Math.max(1, n);
-        float[] d = y.data();
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            int best = -1;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j < k; j++) {
-                float v = d[i * k + j];
-                if (!Float.isFinite(v)) {
-                    best = -1;
-                    break;
-                }
-                if (v > max) {
-                    max = v;
-                    best = j;
-                }
-            }
-            p[i] = best;
-        }
-        return p;
     }
 }

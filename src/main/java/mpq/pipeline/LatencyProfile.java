@@ -7,20 +7,18 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import mpq.base.Progress;
+import mpq.eval.InterleavedBenchmark;
 import mpq.eval.OrtEngine;
 import mpq.export.SingleLayerModels;
 import mpq.export.SingleLayerModels.Form;
 import mpq.graph.Graph;
-import mpq.graph.ValueInfo;
 import mpq.graph.exec.NodeInfo;
-import mpq.graph.exec.Plan;
+import mpq.hardware.LayerShape;
 import mpq.onnx.OnnxModel;
 import mpq.onnx.OnnxWriter;
 import mpq.quant.PostTrainingQuantizer;
@@ -43,18 +41,7 @@ public record LatencyProfile(int batch, int threads, List<String> layers, List<S
     public static LatencyProfile measure(Graph model, int batch, int threads, int runs, double seconds,
                                          Progress progress) {
         Graph g = PostTrainingQuantizer.prepare(model);
-        Map<String, int[]> shapes = new HashMap<>();
-        for (ValueInfo in : g.inputs()) {
-            int[] d = in.dims().clone();
-            for (int i = 0; i < d.length; i++) {
-                d[i] = d[i] < 0 ? (i == 0 ? batch : 1) : d[i];
-            }
-            shapes.put(in.name(), d);
-        }
-        Map<String, NodeInfo> planned = new HashMap<>();
-        for (NodeInfo n : new Plan(g, shapes, java.util.Set.of()).nodes()) {
-            planned.put(WeightLayer.nameOf(n.node()), n);
-        }
+        Map<String, NodeInfo> planned = LayerShape.planned(g, batch);
         List<WeightLayer> found = WeightLayer.find(g);
         List<String> names = new ArrayList<>(), types = new ArrayList<>();
         List<Map<Form, OrtEngine>> engines = new ArrayList<>();
@@ -148,18 +135,11 @@ public record LatencyProfile(int batch, int threads, List<String> layers, List<S
         for (int l = 0; l < layers; l++) {
             Map<Form, Double> m = new EnumMap<>(Form.class);
             for (Form f : Form.values()) {
-                m.put(f, median(samples.get(l).get(f.ordinal())));
+                m.put(f, InterleavedBenchmark.median(samples.get(l).get(f.ordinal())));
             }
             out.add(m);
         }
         return out;
-    }
-
-    private static double median(List<Double> v) {
-        List<Double> s = new ArrayList<>(v);
-        Collections.sort(s);
-        int n = s.size();
-        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
     }
 
     /** The storage form mpq's export gives w-bit weights. */

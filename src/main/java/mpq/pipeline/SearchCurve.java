@@ -20,7 +20,7 @@ public record SearchCurve(List<Point> mixed, List<Point> uniform) {
                                       Sensitivities s, EvalSet data, int limit, int threads) {
         List<Point> mixed = new ArrayList<>(), uniform = new ArrayList<>();
         // a measuring allocator (HAQ) would run its whole search per point: the curve shows uniform bits only
-        boolean measuring = mpq.search.Allocators.byName(spec.allocator()) instanceof mpq.search.MeasuringAllocator;
+        boolean measuring = mpq.search.Allocators.measures(spec.allocator());
         for (int b : measuring ? new int[0] : new int[] {2, 3, 4, 5, 6}) {
             var budget = Budgets.resolve(cal, base, new BudgetSpec.SizeOfUniform(b), spec.actBits(), threads);
             Allocated a = MixedPrecisionSearch.allocate(cal, base, spec, s, List.of(budget), threads, Progress.NONE);

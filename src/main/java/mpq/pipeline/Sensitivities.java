@@ -8,7 +8,6 @@ import mpq.quant.Bits;
 import mpq.quant.PostTrainingQuantizer;
 import mpq.quant.QuantConfig;
 import mpq.search.Allocators;
-import mpq.search.MeasuringAllocator;
 import mpq.sensitivity.Metrics;
 import mpq.sensitivity.SensitivityCache;
 import mpq.sensitivity.SensitivityContext;
@@ -37,7 +36,7 @@ public record Sensitivities(SensitivityTable table, String[][] estimators, boole
                                         int threads, SensitivityCache cache, Progress progress) {
         List<String> list = spec.weightEstimators().isEmpty() ? List.of(base.defaults().weightEstimator())
                 : spec.weightEstimators();
-        if (Allocators.byName(spec.allocator()) instanceof MeasuringAllocator) {
+        if (Allocators.measures(spec.allocator())) {
             return unmeasured(cal, base, spec, threads, list.getFirst());
         }
         SensitivityTable merged = null;

@@ -33,6 +33,11 @@ public final class Allocators {
         return REGISTRY.create(name);
     }
 
+    /** Whether the named allocator measures candidate allocations itself (and so needs no sensitivities). */
+    public static boolean measures(String name) {
+        return byName(name) instanceof MeasuringAllocator;
+    }
+
     /** The named allocator with the agent's settings where it is HAQ's. */
     public static Allocator byName(String name, HaqAllocator.Settings haq) {
         return name.equals("haq") ? new HaqAllocator(haq) : byName(name);

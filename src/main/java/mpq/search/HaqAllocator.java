@@ -227,6 +227,7 @@ public final class HaqAllocator implements MeasuringAllocator {
         for (int m = 0; m < choice.length; m++) {
             int[] members = merged.members().get(m);
             int[][] combos = merged.combinations().get(m);
+            double costScale = Math.max(1e-300, maxCost(q.layers().get(m)));
             double bestDistance = Double.POSITIVE_INFINITY;
             for (int k = 0; k < combos.length; k++) {
                 double d = 0;
@@ -234,7 +235,7 @@ public final class HaqAllocator implements MeasuringAllocator {
                     Bits b = p.layers().get(members[i]).cells().get(combos[k][i]);
                     d += Math.abs(b.w() - w[members[i]]) + Math.abs(b.a() - a[members[i]]);
                 }
-                d += 1e-9 * q.layers().get(m).cost()[0][k] / Math.max(1e-300, maxCost(q.layers().get(m)));
+                d += 1e-9 * q.layers().get(m).cost()[0][k] / costScale;
                 if (d < bestDistance) {
                     bestDistance = d;
                     choice[m] = k;
@@ -249,12 +250,9 @@ public final class HaqAllocator implements MeasuringAllocator {
     }
 
     static boolean fits(AllocationProblem q, int[] choice) {
-        for (int r = 0; r < q.resources().size(); r++) {
-            double sum = 0;
-            for (int l = 0; l < choice.length; l++) {
-                sum += q.layers().get(l).cost()[r][choice[l]];
-            }
-            if (sum > q.budgets()[r] * (1 + 1e-12)) {
+        double[] cost = Allocation.of(q, choice).cost();
+        for (int r = 0; r < cost.length; r++) {
+            if (cost[r] > q.budgets()[r] * (1 + 1e-12)) {
                 return false;
             }
         }

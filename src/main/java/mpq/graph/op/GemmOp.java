@@ -161,9 +161,11 @@ final class GemmOp implements Op {
      * rows across threads, each packing its own rows.
      */
     private void product(float[] x, int rows, int inner, float[] y, int cols, float[] into, Parallel par) {
-        float[] scaled = new float[rows * inner];
-        for (int i = 0; i < scaled.length; i++) {
-            scaled[i] = alpha * x[i];
+        float[] scaled = alpha == 1f ? x : new float[rows * inner];   // packA copies the rows anyway
+        if (alpha != 1f) {
+            for (int i = 0; i < scaled.length; i++) {
+                scaled[i] = alpha * x[i];
+            }
         }
         int[] yOff = Gemm.rowOffsets(inner, cols, 0);
         int rowsPer = Math.max(Gemm.MR, ((rows + par.threads() - 1) / par.threads() + Gemm.MR - 1) / Gemm.MR * Gemm.MR);
